@@ -1,0 +1,42 @@
+package dev.dalle2.nn;
+
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * bfloat16 mixed precision on the CPU through libtorch's own autocast, as a try-with-resources
+ * region: inside it, convolutions, linear layers and matmuls run in bf16 while weights, gradients
+ * and the ops autocast keeps in fp32 stay fp32. Norm layers of this package compute in fp32 too.
+ *
+ * <pre>{@code try (Autocast a = Autocast.bf16(enabled)) { loss = model.forward(x) ... } }</pre>
+ */
+public final class Autocast implements AutoCloseable {
+    static {
+        Engine.start();
+    }
+
+    private final boolean previous;
+    private final torch.ScalarType previousType;
+
+    private Autocast(boolean enable) {
+        previous = torch.is_autocast_enabled(torch.DeviceType.CPU);
+        previousType = torch.get_autocast_dtype(torch.DeviceType.CPU);
+        torch.set_autocast_dtype(torch.DeviceType.CPU, torch.ScalarType.BFloat16);
+        torch.set_autocast_enabled(torch.DeviceType.CPU, enable);
+    }
+
+    /** Enters a bf16 autocast region when {@code enable} is true, a plain fp32 region otherwise. */
+    public static Autocast bf16(boolean enable) {
+        return new Autocast(enable);
+    }
+
+    /** Whether bf16 autocast is active on this thread. */
+    public static boolean active() {
+        return torch.is_autocast_enabled(torch.DeviceType.CPU);
+    }
+
+    @Override
+    public void close() {
+        torch.set_autocast_enabled(torch.DeviceType.CPU, previous);
+        torch.set_autocast_dtype(torch.DeviceType.CPU, previousType);
+    }
+}

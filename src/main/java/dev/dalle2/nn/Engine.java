@@ -1,0 +1,88 @@
+package dev.dalle2.nn;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Start-up and global settings of the tensor engine (libtorch through the JavaCPP presets).
+ *
+ * <p>{@link #start()} must run before any libtorch class is touched: it extracts the native
+ * libraries into JavaCPP's cache before they are loaded (extracting and loading them in one go
+ * crashed the JVM with SIGSEGV on a fresh machine), and sets the intra-op thread count to the
+ * number of cores. Every class of this package that touches libtorch calls it in its static
+ * initialiser, so user code rarely needs to.
+ */
+public final class Engine {
+    private static boolean started;
+    private static Device device;
+
+    private Engine() {}
+
+    /** Extracts and loads the natives once, then sets threads to the number of cores. Idempotent. */
+    public static synchronized void start() {
+        if (started) {
+            return;
+        }
+        String platform = Loader.getPlatform();
+        String extension = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
+        try {
+            Loader.cacheResources(Loader.class, "/org/bytedeco/javacpp/" + platform + "/");
+            Loader.cacheResources(Loader.class, "/org/bytedeco/openblas/" + platform + "/");
+            Loader.cacheResources(Loader.class, "/org/bytedeco/pytorch/" + platform + extension + "/");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract libtorch's native libraries for " + platform, e);
+        }
+        torch.set_num_threads(Runtime.getRuntime().availableProcessors());
+        device = new Device(torch.DeviceType.CPU);
+        started = true;
+    }
+
+    /**
+     * Chooses the device for new models and tensors: {@code "cpu"}, {@code "cuda"} (fails when no
+     * GPU is present) or {@code "auto"} (the GPU when present, else the CPU).
+     */
+    public static synchronized Device useDevice(String name) {
+        start();
+        boolean cuda = torch.cuda_is_available();
+        switch (name) {
+            case "cpu" -> device = new Device(torch.DeviceType.CPU);
+            case "cuda" -> {
+                if (!cuda) {
+                    throw new IllegalArgumentException("--device cuda: no CUDA device is available "
+                            + "(build with -Pgpu and run on a machine with an NVIDIA GPU)");
+                }
+                device = new Device(torch.DeviceType.CUDA);
+            }
+            case "auto" -> device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
+            default -> throw new IllegalArgumentException("unknown device '" + name + "' (use cpu, cuda or auto)");
+        }
+        return device;
+    }
+
+    /** The device chosen with {@link #useDevice}; the CPU by default. */
+    public static synchronized Device device() {
+        start();
+        return device;
+    }
+
+    /** Sets the intra-op thread count (defaults to the number of cores). */
+    public static void setThreads(int threads) {
+        start();
+        torch.set_num_threads(threads);
+    }
+
+    public static int threads() {
+        start();
+        return torch.get_num_threads();
+    }
+
+    /** Seeds libtorch's default generator, which draws every initialisation and dropout mask. */
+    public static void seed(long seed) {
+        start();
+        torch.manual_seed(seed);
+    }
+}

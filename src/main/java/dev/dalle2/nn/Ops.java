@@ -1,0 +1,193 @@
+package dev.dalle2.nn;
+
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The thin layer over libtorch that model code uses: tensor creation from Java arrays and back,
+ * seeded random draws, scalar arithmetic and activations, without the C++-shaped optionals and
+ * scalar wrappers of the raw presets. Tensors are created on {@link Engine#device()}.
+ */
+public final class Ops {
+    static {
+        Engine.start();
+    }
+
+    private Ops() {}
+
+    // ----- creation and extraction -----------------------------------------------------------
+
+    public static TensorOptions floats() {
+        return new TensorOptions(torch.ScalarType.Float).device(new org.bytedeco.pytorch.DeviceOptional(Engine.device()));
+    }
+
+    public static TensorOptions longs() {
+        return new TensorOptions(torch.ScalarType.Long).device(new org.bytedeco.pytorch.DeviceOptional(Engine.device()));
+    }
+
+    /** A float32 tensor holding a copy of {@code data} with the given shape. */
+    public static Tensor tensor(float[] data, long... shape) {
+        checkCount(data.length, shape);
+        Tensor t = torch.empty(shape, new TensorOptions(torch.ScalarType.Float), new MemoryFormatOptional());
+        t.data_ptr_float().put(data);
+        return onDevice(t);
+    }
+
+    /** A float32 tensor holding {@code data} (rounded to float) with the given shape. */
+    public static Tensor tensor(double[] data, long... shape) {
+        float[] f = new float[data.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) data[i];
+        }
+        return tensor(f, shape);
+    }
+
+    /** An int64 tensor holding a copy of {@code data} with the given shape. */
+    public static Tensor longTensor(long[] data, long... shape) {
+        checkCount(data.length, shape);
+        Tensor t = torch.empty(shape, new TensorOptions(torch.ScalarType.Long), new MemoryFormatOptional());
+        t.data_ptr_long().put(data);
+        return onDevice(t);
+    }
+
+    /** The elements of {@code t} in row-major order, converted to float32 on the CPU. */
+    public static float[] toFloats(Tensor t) {
+        Tensor c = t.detach().to(new org.bytedeco.pytorch.Device(torch.DeviceType.CPU), torch.ScalarType.Float).contiguous();
+        float[] out = new float[(int) c.numel()];
+        c.data_ptr_float().get(out);
+        return out;
+    }
+
+    /** The elements of {@code t} in row-major order, converted to int64 on the CPU. */
+    public static long[] toLongs(Tensor t) {
+        Tensor c = t.detach().to(new org.bytedeco.pytorch.Device(torch.DeviceType.CPU), torch.ScalarType.Long).contiguous();
+        long[] out = new long[(int) c.numel()];
+        c.data_ptr_long().get(out);
+        return out;
+    }
+
+    /** The value of a one-element tensor. */
+    public static double item(Tensor t) {
+        return t.item_double();
+    }
+
+    public static long[] shape(Tensor t) {
+        return t.shape();
+    }
+
+    public static Tensor zeros(long... shape) {
+        return torch.zeros(shape, floats());
+    }
+
+    public static Tensor ones(long... shape) {
+        return torch.ones(shape, floats());
+    }
+
+    public static Tensor full(double value, long... shape) {
+        return torch.full(shape, new Scalar(value), floats());
+    }
+
+    /** [n] float32: 0, 1, …, n-1. */
+    public static Tensor arange(long n) {
+        return torch.arange(new Scalar(n), floats());
+    }
+
+    // ----- randomness --------------------------------------------------------------------------
+
+    /** A CPU generator with its own seed, for draws that must not depend on anything else. */
+    public static Generator generator(long seed) {
+        return torch.make_generator_cpu(seed);
+    }
+
+    /** Standard normal draws; from {@code g}, or from the default generator when it is null. */
+    public static Tensor randn(Generator g, long... shape) {
+        Tensor t = torch.randn(shape, new GeneratorOptional(g), new TensorOptions(torch.ScalarType.Float));
+        return onDevice(t);
+    }
+
+    /** Uniform draws in [0, 1); from {@code g}, or from the default generator when it is null. */
+    public static Tensor rand(Generator g, long... shape) {
+        Tensor t = torch.rand(shape, new GeneratorOptional(g), new TensorOptions(torch.ScalarType.Float));
+        return onDevice(t);
+    }
+
+    /** Uniform integers in [0, high) as int64; from {@code g}, or the default generator when null. */
+    public static Tensor randint(Generator g, long high, long... shape) {
+        Tensor t = torch.randint(high, shape, new GeneratorOptional(g), new TensorOptions(torch.ScalarType.Long));
+        return onDevice(t);
+    }
+
+    // ----- arithmetic with Java numbers ------------------------------------------------------
+
+    public static Scalar scalar(double v) {
+        return new Scalar(v);
+    }
+
+    public static Tensor mul(Tensor a, double b) {
+        return a.mul(new Scalar(b));
+    }
+
+    public static Tensor add(Tensor a, double b) {
+        return a.add(new Scalar(b));
+    }
+
+    /** a + alpha * b. */
+    public static Tensor addScaled(Tensor a, Tensor b, double alpha) {
+        return a.add(b, new Scalar(alpha));
+    }
+
+    public static Tensor clamp(Tensor a, double min, double max) {
+        return torch.clamp(a, new org.bytedeco.pytorch.ScalarOptional(new Scalar(min)),
+                new org.bytedeco.pytorch.ScalarOptional(new Scalar(max)));
+    }
+
+    public static Tensor cat(long dim, Tensor... parts) {
+        return torch.cat(new TensorVector(parts), dim);
+    }
+
+    public static Tensor stack(long dim, Tensor... parts) {
+        return torch.stack(new TensorVector(parts), dim);
+    }
+
+    // ----- activations ---------------------------------------------------------------------
+
+    public static Tensor silu(Tensor x) {
+        return torch.silu(x);
+    }
+
+    /** GELU with the exact erf form. */
+    public static Tensor gelu(Tensor x) {
+        return torch.gelu(x);
+    }
+
+    /** CLIP's quick GELU: x · sigmoid(1.702 x). */
+    public static Tensor quickGelu(Tensor x) {
+        return x.mul(torch.sigmoid(mul(x, 1.702)));
+    }
+
+    /** Inverted dropout: zeroes elements with probability p and scales the rest by 1/(1-p) when training. */
+    public static Tensor dropout(Tensor x, double p, boolean training) {
+        return p > 0 && training ? torch.dropout(x, p, true) : x;
+    }
+
+    private static Tensor onDevice(Tensor cpu) {
+        org.bytedeco.pytorch.Device d = Engine.device();
+        return d.is_cpu() ? cpu : cpu.to(d, cpu.scalar_type());
+    }
+
+    private static void checkCount(int length, long[] shape) {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        if (n != length) {
+            throw new IllegalArgumentException(length + " values do not fill shape " + java.util.Arrays.toString(shape));
+        }
+    }
+}
