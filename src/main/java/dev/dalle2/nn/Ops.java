@@ -107,19 +107,19 @@ public final class Ops {
 
     /** Standard normal draws; from {@code g}, or from the default generator when it is null. */
     public static Tensor randn(Generator g, long... shape) {
-        Tensor t = torch.randn(shape, new GeneratorOptional(g), new TensorOptions(torch.ScalarType.Float));
+        Tensor t = torch.randn(shape, optional(g), new TensorOptions(torch.ScalarType.Float));
         return onDevice(t);
     }
 
     /** Uniform draws in [0, 1); from {@code g}, or from the default generator when it is null. */
     public static Tensor rand(Generator g, long... shape) {
-        Tensor t = torch.rand(shape, new GeneratorOptional(g), new TensorOptions(torch.ScalarType.Float));
+        Tensor t = torch.rand(shape, optional(g), new TensorOptions(torch.ScalarType.Float));
         return onDevice(t);
     }
 
     /** Uniform integers in [0, high) as int64; from {@code g}, or the default generator when null. */
     public static Tensor randint(Generator g, long high, long... shape) {
-        Tensor t = torch.randint(high, shape, new GeneratorOptional(g), new TensorOptions(torch.ScalarType.Long));
+        Tensor t = torch.randint(high, shape, optional(g), new TensorOptions(torch.ScalarType.Long));
         return onDevice(t);
     }
 
@@ -174,6 +174,10 @@ public final class Ops {
     /** Inverted dropout: zeroes elements with probability p and scales the rest by 1/(1-p) when training. */
     public static Tensor dropout(Tensor x, double p, boolean training) {
         return p > 0 && training ? torch.dropout(x, p, true) : x;
+    }
+
+    private static GeneratorOptional optional(Generator g) {
+        return g == null ? new GeneratorOptional() : new GeneratorOptional(g);
     }
 
     private static Tensor onDevice(Tensor cpu) {
