@@ -1,0 +1,43 @@
+package dev.dalle2.nn;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * 2-D convolution with a square kernel. Input [B, in, H, W], output [B, out, H', W'] with
+ * H' = (H + 2·padding − kernel)/stride + 1. Parameters {@code weight} [out, in, k, k] and
+ * {@code bias} [out], initialised uniformly in ±1/sqrt(in·k·k) as in PyTorch.
+ */
+public final class Conv2d extends Module {
+    private final Tensor weight;
+    private final Tensor bias;
+    private final long stride;
+    private final long padding;
+
+    /** A "same" convolution: stride 1 and padding kernel/2. */
+    public Conv2d(long in, long out, long kernel) {
+        this(in, out, kernel, 1, kernel / 2);
+    }
+
+    public Conv2d(long in, long out, long kernel, long stride, long padding) {
+        double bound = 1 / Math.sqrt(in * kernel * kernel);
+        this.weight = parameter("weight", Init.uniform(bound, out, in, kernel, kernel));
+        this.bias = parameter("bias", Init.uniform(bound, out));
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    public Tensor forward(Tensor x) {
+        return torch.conv2d(x, weight, new TensorOptional(bias), new long[] {stride, stride},
+                new long[] {padding, padding}, new long[] {1, 1}, 1);
+    }
+
+    public Tensor weight() {
+        return weight;
+    }
+
+    public Tensor bias() {
+        return bias;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.dalle2.nn;
+
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AdamW;
+import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class EngineTest {
+    @Test
+    void threadsEqualCores() {
+        assertEquals(Runtime.getRuntime().availableProcessors(), Engine.threads());
+    }
+
+    @Test
+    void arraysRoundTrip() {
+        float[] data = {1.5f, -2, 3, 4, 5, 6};
+        Tensor t = Ops.tensor(data, 2, 3);
+        assertArrayEquals(new long[] {2, 3}, t.shape());
+        assertArrayEquals(data, Ops.toFloats(t));
+        assertArrayEquals(new long[] {3, -1, 7}, Ops.toLongs(Ops.longTensor(new long[] {3, -1, 7}, 3)));
+        assertThrows(IllegalArgumentException.class, () -> Ops.tensor(data, 4, 2));
+    }
+
+    @Test
+    void generatorsAreReproducible() {
+        assertArrayEquals(Ops.toFloats(Ops.randn(Ops.generator(3), 5)), Ops.toFloats(Ops.randn(Ops.generator(3), 5)));
+    }
+
+    @Test
+    void autocastRunsConvolutionsInBf16AndRestores() {
+        Conv2d conv = new Conv2d(3, 4, 3);
+        Tensor x = Ops.randn(null, 1, 3, 8, 8);
+        Tensor full = conv.forward(x);
+        try (Autocast a = Autocast.bf16(true)) {
+            Tensor half = conv.forward(x);
+            assertEquals(torch.ScalarType.BFloat16, half.scalar_type().intern());
+            float[] f = Ops.toFloats(full);
+            float[] h = Ops.toFloats(half);
+            for (int i = 0; i < f.length; i++) {
+                assertEquals(f[i], h[i], 0.05 + 0.02 * Math.abs(f[i]));
+            }
+        }
+        assertFalse(Autocast.active());
+        assertEquals(torch.ScalarType.Float, conv.forward(x).scalar_type().intern());
+    }
+
+    /** A scoped training loop must hold native memory flat. */
+    @Test
+    void scopedTrainingStepsHoldMemoryFlat() {
+        Linear model = new Linear(64, 64);
+        AdamW optimizer = new AdamW(new TensorVector(model.parameters().toArray(new Tensor[0])), new AdamWOptions(1e-3));
+        long after100 = 0;
+        for (int step = 0; step < 2000; step++) {
+            try (PointerScope scope = new PointerScope()) {
+                optimizer.zero_grad();
+                Tensor loss = model.forward(Ops.randn(null, 8, 64)).square().mean();
+                loss.backward();
+                optimizer.step();
+            }
+            if (step == 100) {
+                after100 = Pointer.physicalBytes();
+            }
+        }
+        long growth = Pointer.physicalBytes() - after100;
+        assertTrue(growth < 10L << 20, "resident memory grew by " + (growth >> 20) + " MiB over 1900 steps");
+    }
+}
