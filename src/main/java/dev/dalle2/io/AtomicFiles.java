@@ -1,0 +1,49 @@
+package dev.dalle2.io;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes files so that readers see either the old content or the complete new one, never a
+ * partial file: the content goes to a hidden temporary file in the target's directory, is synced
+ * to disk, and is then renamed over the target in one atomic step.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {}
+
+    /**
+     * Writes {@code target} with {@code writer}, creating missing parent directories. When the
+     * writer or the rename fails, the temporary file is deleted, an existing target is left
+     * untouched and the failure is rethrown.
+     */
+    public static void write(Path target, IoWriter writer) throws IOException {
+        Path file = target.toAbsolutePath();
+        Path dir = file.getParent();
+        Files.createDirectories(dir);
+        Path temp = dir.resolve("." + file.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        Files.createFile(temp);
+        try {
+            try (FileOutputStream stream = new FileOutputStream(temp.toFile());
+                 OutputStream out = new BufferedOutputStream(stream, 1 << 16)) {
+                writer.write(out);
+                out.flush();
+                stream.getFD().sync();
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (Throwable e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+}
