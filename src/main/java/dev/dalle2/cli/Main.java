@@ -12,7 +12,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "dalle2", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "DALL-E 2 (unCLIP) text-to-image in Java.",
-        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,7 +47,10 @@ public final class Main implements Runnable {
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();
         }
-        return e instanceof java.nio.file.NoSuchFileException ? "no such file: " + message : message.lines().findFirst().orElse(message);
+        if (e instanceof java.nio.file.NoSuchFileException n && message.equals(n.getFile())) {
+            return "no such file: " + message;
+        }
+        return message.lines().findFirst().orElse(message);
     }
 
     @Override
