@@ -1,0 +1,92 @@
+package dev.dalle2.diffusion;
+
+import dev.dalle2.nn.Ops;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A reverse-process sampler on a {@link GaussianDiffusion}: starts from noise x_{T−1} and steps
+ * through the schedule's indices T−1 … 0, calling the model with the ORIGINAL timesteps of a
+ * respaced schedule. Each step runs without gradients inside its own {@link PointerScope}, so only
+ * the current x_t survives from one step to the next and a long loop does not grow native memory.
+ * The result is attached to the caller's innermost {@code PointerScope}, if there is one.
+ */
+public abstract class Sampler {
+    protected final GaussianDiffusion diffusion;
+    private final X0Processing x0Processing;
+
+    protected Sampler(GaussianDiffusion diffusion, X0Processing x0Processing) {
+        this.diffusion = diffusion;
+        this.x0Processing = x0Processing;
+    }
+
+    /**
+     * Samples from fresh noise drawn from {@code g} (the default generator when null).
+     *
+     * @param shape    [B, ...] of the samples
+     * @param cond     conditioning passed to the model at every step, each [B, ...]; may be empty
+     * @param listener told of every finished step; may be null
+     * @return x₀, float32 of {@code shape}
+     */
+    public final Tensor sample(Denoiser model, long[] shape, Map<String, Tensor> cond, Generator g, StepListener listener) {
+        return sample(model, Ops.randn(g, shape), cond, g, listener);
+    }
+
+    /**
+     * Samples starting from the given noise x_{T−1} ([B, ...], left untouched), e.g. to hold the
+     * noise fixed across calls; {@code g} draws any further noise the sampler needs.
+     */
+    public final Tensor sample(Denoiser model, Tensor noise, Map<String, Tensor> cond, Generator g, StepListener listener) {
+        int total = diffusion.steps();
+        long[] indices = new long[(int) noise.size(0)];
+        Tensor x = noise;
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (int done = 0; done < total; done++) {
+                int i = total - 1 - done;
+                Tensor next;
+                Arrays.fill(indices, i);
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor t = Ops.longTensor(indices, indices.length);
+                    next = step(model, x, i, t, cond, g).retainReference();
+                }
+                if (x != noise) {
+                    x.releaseReference();
+                }
+                x = next;
+                if (listener != null) {
+                    listener.onStep(done, total);
+                }
+            }
+        }
+        PointerScope outer = PointerScope.getInnerScope();
+        if (outer != null) {
+            outer.attach(x);
+            x.releaseReference();
+        }
+        return x;
+    }
+
+    /**
+     * One reverse step from x_t at schedule index {@code i}.
+     *
+     * @param x current samples [B, ...]
+     * @param t int64 [B] filled with {@code i}
+     * @return x_{t−1} (x₀ when i = 0), a new tensor of the shape of x
+     */
+    protected abstract Tensor step(Denoiser model, Tensor x, int i, Tensor t, Map<String, Tensor> cond, Generator g);
+
+    /** The processed x̂₀ that the model's output implies at x_t; [B, ...]. */
+    protected final Tensor predictX0(Denoiser model, Tensor x, Tensor t, Map<String, Tensor> cond) {
+        Tensor output = model.predict(x, diffusion.modelTimesteps(t), cond);
+        if (!Arrays.equals(output.shape(), x.shape())) {
+            throw new IllegalStateException("model output " + Arrays.toString(output.shape())
+                    + " does not match x_t " + Arrays.toString(x.shape()));
+        }
+        return x0Processing.apply(diffusion.predictX0(x, t, output));
+    }
+}
