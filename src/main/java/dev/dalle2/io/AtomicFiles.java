@@ -1,6 +1,7 @@
 package dev.dalle2.io;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,7 +33,17 @@ public final class AtomicFiles {
         try {
             try (FileOutputStream stream = new FileOutputStream(temp.toFile());
                  OutputStream out = new BufferedOutputStream(stream, 1 << 16)) {
-                writer.write(out);
+                writer.write(new FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        out.flush(); // the file is closed after the sync below, not by the writer
+                    }
+                });
                 out.flush();
                 stream.getFD().sync();
             }

@@ -22,6 +22,7 @@ public final class Autocast implements AutoCloseable {
         previousType = torch.get_autocast_dtype(torch.DeviceType.CPU);
         torch.set_autocast_dtype(torch.DeviceType.CPU, torch.ScalarType.BFloat16);
         torch.set_autocast_enabled(torch.DeviceType.CPU, enable);
+        torch.increment_nesting();
     }
 
     /** Enters a bf16 autocast region when {@code enable} is true, a plain fp32 region otherwise. */
@@ -34,8 +35,15 @@ public final class Autocast implements AutoCloseable {
         return torch.is_autocast_enabled(torch.DeviceType.CPU);
     }
 
+    /**
+     * Leaves the region. Leaving the outermost one clears autocast's cache of bf16 weight copies,
+     * as PyTorch does; without that, later regions would keep computing with stale weights.
+     */
     @Override
     public void close() {
+        if (torch.decrement_nesting() == 0) {
+            torch.clear_cache();
+        }
         torch.set_autocast_enabled(torch.DeviceType.CPU, previous);
         torch.set_autocast_dtype(torch.DeviceType.CPU, previousType);
     }

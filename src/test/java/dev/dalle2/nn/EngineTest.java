@@ -50,6 +50,26 @@ class EngineTest {
         assertEquals(torch.ScalarType.Float, conv.forward(x).scalar_type().intern());
     }
 
+    /** Regression: autocast caches bf16 copies of weights; each region must see the current weights. */
+    @Test
+    void autocastSeesUpdatedWeights() {
+        Linear l = new Linear(4, 4);
+        Tensor x = Ops.ones(1, 4);
+        float[] before;
+        try (Autocast a = Autocast.bf16(true)) {
+            before = Ops.toFloats(l.forward(x));
+        }
+        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+            l.weight().add_(Ops.ones(4, 4));
+        }
+        try (Autocast a = Autocast.bf16(true)) {
+            float[] after = Ops.toFloats(l.forward(x));
+            for (int i = 0; i < 4; i++) {
+                assertEquals(before[i] + 4, after[i], 0.05, "output " + i);
+            }
+        }
+    }
+
     /** A scoped training loop must hold native memory flat. */
     @Test
     void scopedTrainingStepsHoldMemoryFlat() {
