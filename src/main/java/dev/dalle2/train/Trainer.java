@@ -1,0 +1,127 @@
+package dev.dalle2.train;
+
+import dev.dalle2.io.Images;
+import dev.dalle2.io.Progress;
+import dev.dalle2.nn.Autocast;
+import dev.dalle2.nn.Ops;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AdamW;
+import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one training loop of every network: AdamW with a warm-up + cosine learning rate, bf16
+ * autocast, gradient clipping, EMA weights, batches assembled on a background thread, and in the
+ * run folder: {@code metrics.jsonl} (every step), {@code loss.png}, {@code samples/step-NNNNNN.png}
+ * (EMA samples every {@code sampleEvery} steps) and {@code checkpoint/} (every
+ * {@code checkpointEvery} steps; {@code resume} continues from it with the same schedule, data
+ * order, generators and EMA). Every step runs inside its own {@link PointerScope}.
+ */
+public final class Trainer {
+    private final TrainingTask task;
+    private final TrainingConfig config;
+    private final long seed;
+    private final Path runDir;
+
+    public Trainer(TrainingTask task, TrainingConfig config, long seed, Path runDir) {
+        this.task = task;
+        this.config = config;
+        this.seed = seed;
+        this.runDir = runDir;
+    }
+
+    /** What a finished run reports. */
+    public record Result(long steps, double finalLoss, double seconds) {}
+
+    /**
+     * Trains up to {@code config.totalSteps()} (or stops after {@code stopAfter} steps of this call,
+     * for tests and time-boxed runs; 0 for no limit).
+     */
+    public Result run(boolean resume, long stopAfter) throws IOException, InterruptedException {
+        Files.createDirectories(runDir.resolve("samples"));
+        List<Tensor> params = task.model().parameters();
+        TensorVector paramVector = new TensorVector(params.toArray(new Tensor[0]));
+        AdamWOptions options = new AdamWOptions(config.learningRate());
+        options.weight_decay().put(config.weightDecay());
+        AdamW optimizer = new AdamW(paramVector, options);
+        Ema ema = new Ema(task.model(), task.average(), config.emaDecay());
+        Generator noise = Ops.generator(seed);
+        long start = 0;
+        if (resume) {
+            start = Checkpoint.load(runDir, task.model(), task.average(), optimizer, noise);
+        }
+        long end = stopAfter > 0 ? Math.min(config.totalSteps(), start + stopAfter) : config.totalSteps();
+        LrSchedule schedule = config.schedule();
+        task.model().train(true);
+        long began = System.nanoTime();
+        double loss = Double.NaN;
+        try (BatchLoader loader = new BatchLoader(task, config.batchSize(), seed, start, end);
+             MetricsLog log = new MetricsLog(runDir.resolve("metrics.jsonl"), start);
+             Progress progress = new Progress("train", config.totalSteps())) {
+            progress.update(start, "");
+            for (long step = start; step < end; step++) {
+                HostBatch batch = loader.next();
+                long t0 = System.nanoTime();
+                double lr = schedule.at(step);
+                double gradNorm;
+                try (PointerScope scope = new PointerScope()) {
+                    optimizer.param_groups().get(0).options().set_lr(lr);
+                    optimizer.zero_grad();
+                    Tensor lossTensor;
+                    try (Autocast a = Autocast.bf16(config.bf16())) {
+                        lossTensor = task.loss(batch, noise);
+                    }
+                    lossTensor.backward();
+                    loss = Ops.item(lossTensor);
+                    if (!Double.isFinite(loss)) {
+                        throw new IllegalStateException("loss became " + loss + " at step " + step
+                                + "; lower the learning rate or enable gradient clipping");
+                    }
+                    gradNorm = config.gradClip() > 0 ? torch.clip_grad_norm_(paramVector, config.gradClip()) : Double.NaN;
+                    optimizer.step();
+                    ema.update(step);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long done = step + 1;
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("step", done);
+                row.put("loss", loss);
+                row.put("lr", lr);
+                row.put("grad_norm", gradNorm);
+                row.put("examples_per_s", config.batchSize() / seconds);
+                log.log(row);
+                progress.update(done, String.format(Locale.ROOT, "loss %.4f lr %.2e %.1f img/s", loss, lr,
+                        config.batchSize() / seconds));
+                boolean last = done == end;
+                if (done % config.sampleEvery() == 0 || done == config.totalSteps()) {
+                    writeSamples(done);
+                }
+                if (done % config.checkpointEvery() == 0 || last) {
+                    log.flush();
+                    Checkpoint.save(runDir, done, task.model(), task.average(), optimizer, noise);
+                    LossCurve.write(runDir.resolve("loss.png"), log.losses(), "training loss");
+                }
+            }
+        }
+        return new Result(end, loss, (System.nanoTime() - began) / 1e9);
+    }
+
+    private void writeSamples(long step) throws IOException {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor images = task.samples(Ops.generator(seed + 1));
+            int columns = (int) Math.ceil(Math.sqrt(images.size(0)));
+            Images.write(runDir.resolve(String.format("samples/step-%06d.png", step)), Images.grid(images, columns, 1));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.dalle2.train;
+
+/**
+ * The optimisation recipe shared by every network.
+ *
+ * @param batchSize       examples per step
+ * @param learningRate    peak AdamW learning rate
+ * @param warmupSteps     linear warm-up length
+ * @param totalSteps      length of the run (the cosine schedule ends here)
+ * @param minLrRatio      final learning rate as a fraction of the peak
+ * @param weightDecay     AdamW's decoupled weight decay
+ * @param emaDecay        EMA decay of the inference weights
+ * @param gradClip        maximum global gradient norm (0 = no clipping)
+ * @param bf16            bf16 autocast for the forward pass (fp32 master weights and gradients)
+ * @param condDropProb    probability of replacing the condition by the null embedding (classifier-free guidance)
+ * @param checkpointEvery steps between checkpoints
+ * @param sampleEvery     steps between sample grids
+ * @param sampleCount     images in each sample grid
+ */
+public record TrainingConfig(int batchSize, double learningRate, int warmupSteps, int totalSteps, double minLrRatio,
+                             double weightDecay, double emaDecay, double gradClip, boolean bf16, double condDropProb,
+                             int checkpointEvery, int sampleEvery, int sampleCount) {
+    public TrainingConfig {
+        if (batchSize < 1 || totalSteps < 1 || learningRate <= 0) {
+            throw new IllegalArgumentException("training needs batchSize >= 1, totalSteps >= 1 and learningRate > 0");
+        }
+        if (checkpointEvery < 1 || sampleEvery < 1) {
+            throw new IllegalArgumentException("checkpointEvery and sampleEvery must be at least 1");
+        }
+    }
+
+    public LrSchedule schedule() {
+        return new LrSchedule(learningRate, Math.min(warmupSteps, totalSteps - 1), totalSteps, minLrRatio);
+    }
+}
