@@ -12,7 +12,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "dalle2", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "DALL-E 2 (unCLIP) text-to-image in Java.",
-        subcommands = {InfoCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, InspectCommand.class, DataCommand.class, EvalCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
