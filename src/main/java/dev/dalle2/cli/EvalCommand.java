@@ -6,7 +6,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code dalle2 eval}: the parent of the evaluation commands; alone it prints its usage. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure the quality of generated images.",
-        subcommands = {EvalShapesCommand.class})
+        subcommands = {EvalShapesCommand.class, EvalDecoderCommand.class})
 final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -35,7 +35,12 @@ final class EvalShapesCommand implements Callable<Integer> {
         for (ShapesDataset.Entry entry : ShapesDataset.load(images)) {
             evaluation.add(entry.attributes(), ShapeScorer.matches(entry.attributes(), entry.read()));
         }
-        PrintWriter out = spec.commandLine().getOut();
+        report(evaluation, json, spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** Prints the accuracies as a table, or as one JSON object. */
+    static void report(ShapesEvaluation evaluation, boolean json, PrintWriter out) throws java.io.IOException {
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode node = mapper.createObjectNode()
@@ -56,7 +61,6 @@ final class EvalShapesCommand implements Callable<Integer> {
             out.printf("two-shape images    %d%n", evaluation.twoShapeImages());
             out.printf("  relation right    %s%n", percent(evaluation.relationAccuracy()));
         }
-        return 0;
     }
 
     private static void accuracy(ObjectNode node, String name, double value) {

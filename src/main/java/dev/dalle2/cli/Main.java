@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 @Command(name = "dalle2", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "DALL-E 2 (unCLIP) text-to-image in Java.",
         subcommands = {InfoCommand.class, InspectCommand.class, TokenizeCommand.class, TrainCommand.class,
-                DataCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+                DataCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

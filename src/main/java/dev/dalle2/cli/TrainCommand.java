@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code dalle2 train …}: the parent of the training commands, one per component. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train one component of the system.",
-        subcommands = {TrainTokenizerCommand.class})
+        subcommands = {TrainTokenizerCommand.class, TrainUNetCommand.Decoder.class, TrainUNetCommand.Upsampler.class})
 final class TrainCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -3,7 +3,7 @@ package dev.dalle2.nn;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * bfloat16 mixed precision on the CPU through libtorch's own autocast, as a try-with-resources
+ * bfloat16 mixed precision on the engine's device (the CPU by default) through libtorch's own autocast, as a try-with-resources
  * region: inside it, convolutions, linear layers and matmuls run in bf16 while weights, gradients
  * and the ops autocast keeps in fp32 stay fp32. Norm layers of this package compute in fp32 too.
  *
@@ -14,14 +14,16 @@ public final class Autocast implements AutoCloseable {
         Engine.start();
     }
 
+    private final torch.DeviceType device;
     private final boolean previous;
     private final torch.ScalarType previousType;
 
     private Autocast(boolean enable) {
-        previous = torch.is_autocast_enabled(torch.DeviceType.CPU);
-        previousType = torch.get_autocast_dtype(torch.DeviceType.CPU);
-        torch.set_autocast_dtype(torch.DeviceType.CPU, torch.ScalarType.BFloat16);
-        torch.set_autocast_enabled(torch.DeviceType.CPU, enable);
+        device = Engine.device().type();
+        previous = torch.is_autocast_enabled(device);
+        previousType = torch.get_autocast_dtype(device);
+        torch.set_autocast_dtype(device, torch.ScalarType.BFloat16);
+        torch.set_autocast_enabled(device, enable);
         torch.increment_nesting();
     }
 
@@ -30,9 +32,9 @@ public final class Autocast implements AutoCloseable {
         return new Autocast(enable);
     }
 
-    /** Whether bf16 autocast is active on this thread. */
+    /** Whether bf16 autocast is active on this thread for the engine's device. */
     public static boolean active() {
-        return torch.is_autocast_enabled(torch.DeviceType.CPU);
+        return torch.is_autocast_enabled(Engine.device().type());
     }
 
     /**
@@ -44,7 +46,7 @@ public final class Autocast implements AutoCloseable {
         if (torch.decrement_nesting() == 0) {
             torch.clear_cache();
         }
-        torch.set_autocast_enabled(torch.DeviceType.CPU, previous);
-        torch.set_autocast_dtype(torch.DeviceType.CPU, previousType);
+        torch.set_autocast_enabled(device, previous);
+        torch.set_autocast_dtype(device, previousType);
     }
 }

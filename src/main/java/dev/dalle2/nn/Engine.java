@@ -37,7 +37,7 @@ public final class Engine {
             throw new UncheckedIOException("cannot extract libtorch's native libraries for " + platform, e);
         }
         torch.set_num_threads(Runtime.getRuntime().availableProcessors());
-        device = new Device(torch.DeviceType.CPU);
+        device = kept(new Device(torch.DeviceType.CPU));
         started = true;
     }
 
@@ -49,18 +49,24 @@ public final class Engine {
         start();
         boolean cuda = torch.cuda_is_available();
         switch (name) {
-            case "cpu" -> device = new Device(torch.DeviceType.CPU);
+            case "cpu" -> device = kept(new Device(torch.DeviceType.CPU));
             case "cuda" -> {
                 if (!cuda) {
                     throw new IllegalArgumentException("--device cuda: no CUDA device is available "
                             + "(build with -Pgpu and run on a machine with an NVIDIA GPU)");
                 }
-                device = new Device(torch.DeviceType.CUDA);
+                device = kept(new Device(torch.DeviceType.CUDA));
             }
-            case "auto" -> device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
+            case "auto" -> device = kept(new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU));
             default -> throw new IllegalArgumentException("unknown device '" + name + "' (use cpu, cuda or auto)");
         }
         return device;
+    }
+
+    /** Keeps a global object alive even when it was created inside a caller's {@code PointerScope}. */
+    private static Device kept(Device d) {
+        d.retainReference();
+        return d;
     }
 
     /** The device chosen with {@link #useDevice}; the CPU by default. */

@@ -120,7 +120,7 @@ public final class Trainer {
     private void writeSamples(long step) throws IOException {
         try (PointerScope scope = new PointerScope()) {
             Tensor images = task.samples(Ops.generator(seed + 1));
-            int columns = (int) Math.ceil(Math.sqrt(images.size(0)));
+            int columns = (int) Math.max(1, images.size(0) / 2);
             Images.write(runDir.resolve(String.format("samples/step-%06d.png", step)), Images.grid(images, columns, 1));
         }
     }

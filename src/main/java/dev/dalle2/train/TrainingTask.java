@@ -27,6 +27,9 @@ public interface TrainingTask {
     /** The loss of a batch, as a scalar tensor with the model's graph; {@code g} draws noise and timesteps. */
     Tensor loss(HostBatch batch, Generator g);
 
-    /** Images that show what the EMA model has learnt, [N, 3, H, W] in [-1, 1] (real images may be included). */
+    /**
+     * Images that show what the EMA model has learnt, [2N, 3, H, W] in [-1, 1]: N reference images
+     * (real ones, or the input a network starts from), then the N the EMA model made from them.
+     */
     Tensor samples(Generator g);
 }

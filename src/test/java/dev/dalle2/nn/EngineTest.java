@@ -17,6 +17,16 @@ class EngineTest {
         assertEquals(Runtime.getRuntime().availableProcessors(), Engine.threads());
     }
 
+    /** Regression: a device chosen inside a caller's scope was freed with it. */
+    @Test
+    void devicesChosenInsideAScopeOutliveIt() {
+        try (PointerScope scope = new PointerScope()) {
+            Engine.useDevice("cpu");
+        }
+        assertTrue(Engine.device().is_cpu());
+        assertArrayEquals(new float[] {0, 0}, Ops.toFloats(Ops.zeros(2)));
+    }
+
     @Test
     void arraysRoundTrip() {
         float[] data = {1.5f, -2, 3, 4, 5, 6};

@@ -1,0 +1,87 @@
+package dev.dalle2.train;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.dalle2.decoder.UNetConfig;
+import dev.dalle2.diffusion.DiffusionConfig;
+import dev.dalle2.diffusion.SamplingConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * A training recipe for a diffusion U-Net (decoder or upsampler), read from YAML
+ * ({@code configs/*.yaml}): what to train, on which data, and how. Written beside the exported
+ * weights as {@code config.json}, so a trained network folder says how it was made.
+ *
+ * @param kind      {@code decoder} or {@code upsampler}
+ * @param seed      fixes initialisation, data order, noise and augmentation
+ * @param data      the dataset folder (relative paths resolve against the working directory)
+ * @param unet      the network's architecture
+ * @param diffusion the training-time diffusion process
+ * @param training  the optimisation recipe
+ * @param sampling  how sample grids (and, by default, users) sample from the network
+ * @param out       the run folder: checkpoint, logs, samples and the exported network
+ */
+public record RunConfig(String kind, long seed, DataConfig data, UNetConfig unet, DiffusionConfig diffusion,
+                        TrainingConfig training, SamplingConfig sampling, String out) {
+    /**
+     * @param dataset      dataset folder with {@code captions.jsonl}
+     * @param conditioning what the decoder is conditioned on: {@code attributes} (the shapes
+     *                     dataset's attribute vectors) or {@code none} (an upsampler)
+     */
+    public record DataConfig(String dataset, String conditioning) {}
+
+    private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS).build();
+
+    public RunConfig {
+        if (!"decoder".equals(kind) && !"upsampler".equals(kind)) {
+            throw new IllegalArgumentException("kind must be decoder or upsampler, not '" + kind + "'");
+        }
+        if (data == null || unet == null || diffusion == null || training == null || sampling == null || out == null) {
+            throw new IllegalArgumentException("a config needs data, unet, diffusion, training, sampling and out");
+        }
+    }
+
+    /** Reads a YAML (or JSON) recipe; a missing file or a bad field gives a one-line message naming the file. */
+    public static RunConfig load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such config file");
+        }
+        try {
+            return YAML.readValue(file.toFile(), RunConfig.class);
+        } catch (IOException | IllegalArgumentException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new IOException(file + ": " + message, e);
+        }
+    }
+
+    /** Reads the {@code config.json} of an exported network. */
+    public static RunConfig loadJson(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), RunConfig.class);
+    }
+
+    public byte[] toJson() throws IOException {
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
+    }
+
+    public RunConfig withOut(String newOut) {
+        return new RunConfig(kind, seed, data, unet, diffusion, training, sampling, newOut);
+    }
+
+    public RunConfig withTraining(TrainingConfig newTraining) {
+        return new RunConfig(kind, seed, data, unet, diffusion, newTraining, sampling, out);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.dalle2.train;
+
+import dev.dalle2.decoder.UNet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Every committed recipe parses; the CPU ones build a U-Net of a CPU-friendly size. */
+class ConfigsTest {
+    private static List<Path> configs() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("configs"))) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    @Test
+    void everyConfigParses() throws IOException {
+        List<Path> all = configs();
+        assertTrue(all.size() >= 5, "configs: " + all);
+        for (Path p : all) {
+            RunConfig c = RunConfig.load(p);
+            assertNotNull(c.unet(), p.toString());
+            if (!p.toString().contains("gpu")) {
+                long params = new UNet(c.unet()).parameterCount();
+                assertTrue(params < 12_000_000, p + " has " + params + " parameters");
+            }
+        }
+    }
+
+    @Test
+    void badConfigsGiveOneLineNamingTheFile(@TempDir Path dir) throws IOException {
+        Path typo = dir.resolve("typo.yaml");
+        Files.writeString(typo, Files.readString(Path.of("configs/decoder-overfit.yaml")).replace("batchSize", "batchSise"));
+        IOException e = assertThrows(IOException.class, () -> RunConfig.load(typo));
+        assertTrue(e.getMessage().startsWith(typo.toString()) && e.getMessage().contains("batchSise"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> RunConfig.load(dir.resolve("none.yaml")));
+    }
+}

@@ -1,0 +1,136 @@
+package dev.dalle2.train;
+
+import dev.dalle2.decoder.UNet;
+import dev.dalle2.decoder.UNetConfig;
+import dev.dalle2.diffusion.DiffusionConfig;
+import dev.dalle2.diffusion.Prediction;
+import dev.dalle2.diffusion.SamplingConfig;
+import dev.dalle2.nn.Autocast;
+import dev.dalle2.nn.Engine;
+import dev.dalle2.nn.Ops;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ResumeAndPrecisionTest {
+    private static final UNetConfig TINY = new UNetConfig(8, 3, 3, 8, List.of(1, 2), 1, List.of(4), 8, 0.1, 4, 2);
+    private static final DiffusionConfig DIFFUSION = new DiffusionConfig("cosine", 100, Prediction.V);
+    private static final SamplingConfig SAMPLING = new SamplingConfig("ddim", 4, 0.0, 2.0, "clip");
+
+    private static ImageSet data() {
+        Engine.seed(123);
+        float[][] images = new float[6][];
+        float[][] conds = new float[6][];
+        for (int i = 0; i < 6; i++) {
+            images[i] = Ops.toFloats(Ops.clamp(Ops.randn(null, 3, 8, 8), -1, 1));
+            conds[i] = Ops.toFloats(Ops.randn(null, 4));
+        }
+        return new ImageSet(images, 8, conds);
+    }
+
+    private static Map<String, Tensor> train(Path run, long stopAfter, boolean resume, int total) throws Exception {
+        Engine.seed(5);
+        UNet model = new UNet(TINY);
+        UNet average = new UNet(TINY);
+        TrainingConfig config = new TrainingConfig(3, 1e-3, 2, total, 0.1, 0.01, 0.9, 1.0, true, 0.2, 3, 1000, 2);
+        new Trainer(new DecoderTask(model, average, data(), DIFFUSION, SAMPLING, 0.2, 2), config, 9, run)
+                .run(resume, stopAfter);
+        return average.namedParameters();
+    }
+
+    @Test
+    void resumingAfterAStopGivesTheWeightsOfAnUninterruptedRun(@TempDir Path a, @TempDir Path b) throws Exception {
+        Map<String, Tensor> straight = train(a, 0, false, 8);
+        train(b, 5, false, 8);
+        Map<String, Tensor> resumed = train(b, 0, true, 8);
+        for (String name : straight.keySet()) {
+            assertArrayEquals(Ops.toFloats(straight.get(name)), Ops.toFloats(resumed.get(name)), "EMA weights of " + name);
+        }
+    }
+
+    @Test
+    void bf16StepMatchesFp32StepWithinTolerance() {
+        Engine.seed(3);
+        UNet net = new UNet(TINY);
+        Tensor x = Ops.randn(null, 4, 3, 8, 8);
+        Tensor t = Ops.longTensor(new long[] {1, 20, 50, 99}, 4);
+        Tensor c = Ops.randn(null, 4, 4);
+        Engine.seed(9);
+        for (Tensor p : net.parameters()) {
+            try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+                p.add_(Ops.mul(Ops.randn(null, p.shape()), 0.05));
+            }
+        }
+        net.train(false);
+        float[][] grads = new float[2][];
+        float[][] outs = new float[2][];
+        for (int precision = 0; precision < 2; precision++) {
+            for (Tensor p : net.parameters()) {
+                p.grad().defined();
+            }
+            Tensor out;
+            try (Autocast a = Autocast.bf16(precision == 1)) {
+                out = net.forward(x, t, c);
+            }
+            out.square().mean().backward();
+            outs[precision] = Ops.toFloats(out);
+            Tensor w = net.namedParameters().get("conv_in.weight");
+            grads[precision] = Ops.toFloats(w.grad());
+            w.grad().zero_();
+            net.parameters().forEach(p -> { if (p.grad().defined()) p.grad().zero_(); });
+        }
+        assertEquals(0, relativeError(outs[0], outs[1]), 0.05, "outputs");
+        assertEquals(0, relativeError(grads[0], grads[1]), 0.1, "gradients");
+    }
+
+    private static double relativeError(float[] ref, float[] other) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < ref.length; i++) {
+            num += (ref[i] - other[i]) * (ref[i] - other[i]);
+            den += ref[i] * ref[i];
+        }
+        return Math.sqrt(num / den);
+    }
+
+    /** Resident memory after 2,000 training steps stays within 10% of that after 200. */
+    @Test
+    void trainingHoldsMemoryFlat(@TempDir Path run) throws Exception {
+        Engine.seed(1);
+        UNet model = new UNet(TINY);
+        UNet average = new UNet(TINY);
+        TrainingConfig config = new TrainingConfig(2, 1e-3, 10, 2000, 0.1, 0.0, 0.9, 1.0, false, 0.1, 100_000, 100_000, 1);
+        long[] rss = new long[2];
+        DecoderTask inner = new DecoderTask(model, average, data(), DIFFUSION, SAMPLING, 0.1, 1);
+        TrainingTask probe = new TrainingTask() {
+            long calls;
+
+            public dev.dalle2.nn.Module model() { return inner.model(); }
+            public dev.dalle2.nn.Module average() { return inner.average(); }
+            public int size() { return inner.size(); }
+            public HostBatch load(int[] i, java.util.Random r) { return inner.load(i, r); }
+            public Tensor samples(org.bytedeco.pytorch.Generator g) { return inner.samples(g); }
+
+            public Tensor loss(HostBatch batch, org.bytedeco.pytorch.Generator g) {
+                calls++;
+                if (calls == 200) {
+                    rss[0] = Pointer.physicalBytes();
+                } else if (calls == 2000) {
+                    rss[1] = Pointer.physicalBytes();
+                }
+                return inner.loss(batch, g);
+            }
+        };
+        new Trainer(probe, config, 0, run).run(false, 2000);
+        assertTrue(rss[1] < rss[0] * 1.10, "resident memory " + (rss[0] >> 20) + " MiB at step 200, "
+                + (rss[1] >> 20) + " MiB at step 2000");
+    }
+}

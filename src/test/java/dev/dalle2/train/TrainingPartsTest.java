@@ -1,0 +1,59 @@
+package dev.dalle2.train;
+
+import dev.dalle2.nn.Linear;
+import dev.dalle2.nn.Ops;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TrainingPartsTest {
+    @Test
+    void learningRateWarmsUpThenFollowsTheCosine() {
+        LrSchedule s = new LrSchedule(1e-3, 100, 1100, 0.1);
+        assertEquals(1e-5, s.at(0), 1e-12);
+        assertEquals(1e-3, s.at(99), 1e-12); // warm-up ends at the peak
+        assertEquals(1e-3, s.at(100), 1e-12);
+        assertEquals(1e-4 + 0.5 * 9e-4, s.at(600), 1e-12); // half-way down the cosine
+        assertEquals(1e-4 + 0.5 * 9e-4 * (1 + Math.cos(Math.PI * 0.25)), s.at(350), 1e-12);
+        assertEquals(1e-4, s.at(1100), 1e-12);
+        assertEquals(1e-4, s.at(5000), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> new LrSchedule(1e-3, 10, 10, 0));
+    }
+
+    @Test
+    void emaFollowsTheFormulaWithWarmup() {
+        Linear model = new Linear(1, 1, false);
+        Linear average = new Linear(1, 1, false);
+        model.load(Map.of("weight", Ops.tensor(new float[] {0}, 1, 1)), true);
+        Ema ema = new Ema(model, average, 0.99);
+        assertEquals(0, Ops.toFloats(average.weight())[0]);
+        assertEquals(0.1, ema.decayAt(0), 1e-12);
+        assertEquals(0.99, ema.decayAt(100_000), 1e-12);
+        model.load(Map.of("weight", Ops.tensor(new float[] {1}, 1, 1)), true);
+        ema.update(0); // d = 0.1: 0.1·0 + 0.9·1
+        assertEquals(0.9, Ops.toFloats(average.weight())[0], 1e-6);
+        ema.update(1); // d = 2/11: (2/11)·0.9 + (9/11)·1
+        assertEquals(2.0 / 11 * 0.9 + 9.0 / 11, Ops.toFloats(average.weight())[0], 1e-6);
+        ema.update(100_000); // d = 0.99
+        double prev = 2.0 / 11 * 0.9 + 9.0 / 11;
+        assertEquals(0.99 * prev + 0.01, Ops.toFloats(average.weight())[0], 1e-6);
+    }
+
+    @Test
+    void batchOrderIsAPermutationPerEpochAndAPureFunctionOfSeedAndStep() {
+        int size = 10;
+        Set<Integer> epoch = new HashSet<>();
+        for (int step = 0; step < 5; step++) {
+            for (int i : BatchLoader.indices(size, 2, 7, step)) {
+                epoch.add(i);
+            }
+        }
+        assertEquals(10, epoch.size(), "each epoch visits every example once");
+        assertArrayEquals(BatchLoader.indices(size, 4, 7, 13), BatchLoader.indices(size, 4, 7, 13));
+        assertFalse(java.util.Arrays.equals(BatchLoader.indices(size, 10, 7, 0), BatchLoader.indices(size, 10, 7, 1)));
+    }
+}
