@@ -33,7 +33,7 @@ import java.util.List;
  * {@link #dropCondition}.
  *
  * <p>Layout: {@code conv_in}; per level i, {@code down.i.res.j} ({@code down.i.attn.j}) and
- * {@code down.i.downsample}; {@code mid.res1, mid.attn, mid.res2}; per level in reverse,
+ * {@code down.i.downsample}; {@code mid_res1, mid_attn, mid_res2}; per level in reverse,
  * {@code up.i.res.j} ({@code up.i.attn.j}) and {@code up.i.upsample}; {@code out_norm, conv_out}.
  */
 public final class UNet extends Module {
@@ -109,7 +109,11 @@ public final class UNet extends Module {
     }
 
     private long heads(int channels) {
-        return Math.max(1, channels / config.headWidth());
+        long heads = Math.max(1, channels / config.headWidth());
+        if (channels % heads != 0) {
+            throw new IllegalArgumentException(channels + " channels do not split into heads of width " + config.headWidth());
+        }
+        return heads;
     }
 
     public UNetConfig config() {

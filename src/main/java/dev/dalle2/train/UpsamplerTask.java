@@ -5,9 +5,7 @@ import dev.dalle2.decoder.UNet;
 import dev.dalle2.decoder.UNetDenoiser;
 import dev.dalle2.decoder.Upsampling;
 import dev.dalle2.diffusion.DiffusionConfig;
-import dev.dalle2.diffusion.GaussianDiffusion;
 import dev.dalle2.diffusion.SamplingConfig;
-import dev.dalle2.nn.Module;
 import dev.dalle2.nn.Ops;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
@@ -22,47 +20,15 @@ import java.util.Random;
  * inference the same network runs on the full image. Sample grids show, per row, the
  * bilinear upsampling of the low-resolution image and the EMA upsampler's result.
  */
-public final class UpsamplerTask implements TrainingTask {
+public final class UpsamplerTask extends UNetTask {
     private static final double BLUR_PROBABILITY = 0.5;
-    private final UNet model;
-    private final UNet average;
-    private final ImageSet data;
-    private final GaussianDiffusion diffusion;
-    private final DiffusionConfig diffusionConfig;
-    private final SamplingConfig sampling;
-    private final int sampleCount;
 
     public UpsamplerTask(UNet model, UNet average, ImageSet data, DiffusionConfig diffusion, SamplingConfig sampling,
                          int sampleCount) {
+        super(model, average, data, diffusion, sampling, sampleCount);
         if (model.config().inChannels() != 6 || model.config().condDim() != 0) {
             throw new IllegalArgumentException("an upsampler U-Net takes 6 input channels and no embedding");
         }
-        if (data.imageSize() != model.config().imageSize()) {
-            throw new IllegalArgumentException("the data's images are " + data.imageSize() + " px but the upsampler's imageSize is "
-                    + model.config().imageSize());
-        }
-        this.model = model;
-        this.average = average;
-        this.data = data;
-        this.diffusion = diffusion.build();
-        this.diffusionConfig = diffusion;
-        this.sampling = sampling;
-        this.sampleCount = Math.min(sampleCount, data.size());
-    }
-
-    @Override
-    public Module model() {
-        return model;
-    }
-
-    @Override
-    public Module average() {
-        return average;
-    }
-
-    @Override
-    public int size() {
-        return data.size();
     }
 
     /** Crops a random quarter-area square of each image. */
@@ -93,13 +59,9 @@ public final class UpsamplerTask implements TrainingTask {
 
     @Override
     public Tensor samples(Generator g) {
-        int[] which = new int[sampleCount];
-        for (int i = 0; i < sampleCount; i++) {
-            which[i] = (int) ((long) i * data.size() / sampleCount);
-        }
-        HostBatch.Array real = data.images(which);
+        HostBatch.Array real = data.images(sampleIndices());
         Tensor bilinear = Upsampling.upsample(Upsampling.downsample(Ops.tensor(real.data(), real.shape())));
-        Tensor fake = DecoderSampling.sample(average, sampling.build(diffusionConfig), 1.0, null, bilinear,
+        Tensor fake = DecoderSampling.sample(average, sampler(), 1.0, null, bilinear,
                 Ops.randn(g, real.shape()), g, null);
         return Ops.cat(0, bilinear, fake);
     }

@@ -5,36 +5,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.dalle2.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 class ShapesCommandsTest {
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void generatedShapesScoreFullMarks(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("shapes");
-        Result data = run("data", "shapes", "--out", dir.toString(), "--count", "40", "--size", "32", "--seed", "2");
+        CliRun data = run("data", "shapes", "--out", dir.toString(), "--count", "40", "--size", "32", "--seed", "2");
         assertEquals(0, data.code(), data.err());
         assertEquals(40, Files.readAllLines(dir.resolve("captions.jsonl")).size());
 
-        Result table = run("eval", "shapes", "--images", dir.toString());
+        CliRun table = run("eval", "shapes", "--images", dir.toString());
         assertEquals(0, table.code(), table.err());
         assertTrue(table.out().matches("(?s)images\\s+40\n.*shape right\\s+100\\.0%.*colour right\\s+100\\.0%"
                 + ".*both right\\s+100\\.0%.*relation right\\s+100\\.0%\n"), table.out());
 
-        Result json = run("eval", "shapes", "--images", dir.toString(), "--json");
+        CliRun json = run("eval", "shapes", "--images", dir.toString(), "--json");
         assertEquals(0, json.code(), json.err());
         JsonNode node = new ObjectMapper().readTree(json.out());
         assertEquals(40, node.get("images").asInt());
@@ -54,7 +44,7 @@ class ShapesCommandsTest {
                 {"image":"images/000000.png","caption":"%s"}
                 {"image":"images/000001.png","caption":"a small red circle"}
                 """.formatted(Files.readAllLines(dir.resolve("captions.jsonl")).get(0).split("\"caption\":\"")[1].split("\"")[0]));
-        Result r = run("eval", "shapes", "--images", dir.toString(), "--json");
+        CliRun r = run("eval", "shapes", "--images", dir.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode node = new ObjectMapper().readTree(r.out());
         assertTrue(node.get("both_accuracy").asDouble() <= 0.5, r.out());
@@ -63,27 +53,28 @@ class ShapesCommandsTest {
 
     @Test
     void badFoldersFailInOneLine(@TempDir Path tmp) throws Exception {
-        Result missing = run("eval", "shapes", "--images", tmp.resolve("none").toString());
+        CliRun missing = run("eval", "shapes", "--images", tmp.resolve("none").toString());
         assertEquals(1, missing.code());
         assertEquals(1, missing.err().lines().count(), missing.err());
         assertTrue(missing.err().startsWith("dalle2: ") && missing.err().contains("no such folder"), missing.err());
         assertEquals("", missing.out());
 
-        Result empty = run("eval", "shapes", "--images", tmp.toString());
+        CliRun empty = run("eval", "shapes", "--images", tmp.toString());
         assertEquals(1, empty.code());
         assertEquals(1, empty.err().lines().count(), empty.err());
         assertTrue(empty.err().contains("no captions.jsonl"), empty.err());
 
         Files.writeString(tmp.resolve("x.txt"), "busy");
-        Result busy = run("data", "shapes", "--out", tmp.toString(), "--count", "2", "--size", "32");
+        CliRun busy = run("data", "shapes", "--out", tmp.toString(), "--count", "2", "--size", "32");
         assertEquals(1, busy.code());
         assertTrue(busy.err().contains("not an empty folder"), busy.err());
         assertEquals(2, run("data", "shapes", "--out", tmp.toString()).code());
     }
 
     @Test
-    void parentsPrintTheirSubcommands() {
-        assertTrue(run("data").out().contains("shapes"));
-        assertTrue(run("eval").out().contains("shapes"));
+    void parentsNameTheirSubcommands() {
+        assertTrue(run("data").err().contains("shapes"));
+        assertTrue(run("eval").err().contains("shapes"));
+        assertEquals(2, run("eval").code());
     }
 }

@@ -3,33 +3,17 @@ package dev.dalle2.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.dalle2.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 class TokenizerCommandsTest {
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static void assertOneLineError(Result r, int code, String contains) {
-        assertEquals(code, r.code(), r.err());
-        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
-        assertTrue(r.err().startsWith("dalle2: ") && r.err().contains(contains), r.err());
-    }
-
     @Test
     void tokenizePrintsIdsThenTokens() {
-        Result r = run("tokenize", "A dog");
+        CliRun r = run("tokenize", "A dog");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("49406 320 1929 49407", lines.get(0));
@@ -40,7 +24,7 @@ class TokenizerCommandsTest {
 
     @Test
     void tokenizeCutsToTheContext() {
-        Result r = run("tokenize", "a a a a a", "--context", "4");
+        CliRun r = run("tokenize", "a a a a a", "--context", "4");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("49406 320 320 49407\n"), r.out());
         assertTrue(r.out().contains("4 of 4 context tokens (cut from 7)"), r.out());
@@ -48,10 +32,10 @@ class TokenizerCommandsTest {
 
     @Test
     void tokenizeErrorsAreOneLine(@TempDir Path dir) {
-        assertOneLineError(run("tokenize", "  "), 1, "empty");
-        assertOneLineError(run("tokenize", "a", "--vocab", dir.resolve("none.txt").toString()), 1, "none.txt");
-        assertOneLineError(run("tokenize", "a", "--context", "1"), 1, "context length");
-        assertOneLineError(run("tokenize"), 2, "TEXT");
+        run("tokenize", "  ").assertOneLineError(1, "empty");
+        run("tokenize", "a", "--vocab", dir.resolve("none.txt").toString()).assertOneLineError(1, "none.txt");
+        run("tokenize", "a", "--context", "1").assertOneLineError(1, "context length");
+        run("tokenize").assertOneLineError(2, "TEXT");
     }
 
     @Test
@@ -65,7 +49,7 @@ class TokenizerCommandsTest {
                 {"caption": "widest widest widest"}
                 """);
         Path out = dir.resolve("tok/merges.txt");
-        Result r = run("train", "tokenizer", "--captions", jsonl.toString(), "--vocab-size", "519", "--out", out.toString());
+        CliRun r = run("train", "tokenizer", "--captions", jsonl.toString(), "--vocab-size", "519", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("learned 5 merges from 4 captions"), r.out());
         assertEquals(List.of("#version: 0.2", "e s", "es t</w>", "l o", "e w", "ew est</w>"), Files.readAllLines(out));
@@ -76,7 +60,7 @@ class TokenizerCommandsTest {
         assertEquals(0, run("train", "tokenizer", "--captions", txt.toString(), "--vocab-size", "519", "--out", gz.toString()).code());
 
         for (Path vocab : List.of(out, gz)) {
-            Result t = run("tokenize", "Newest", "--vocab", vocab.toString());
+            CliRun t = run("tokenize", "Newest", "--vocab", vocab.toString());
             assertEquals(0, t.code(), t.err());
             assertTrue(t.out().startsWith("517 77 516 518\n"), t.out());
             assertTrue(t.out().contains("ewest</w>"), t.out());
@@ -85,18 +69,18 @@ class TokenizerCommandsTest {
 
     @Test
     void trainErrorsAreOneLine(@TempDir Path dir) throws Exception {
-        assertOneLineError(run("train"), 2, "tokenizer");
+        run("train").assertOneLineError(2, "tokenizer");
         Path missing = dir.resolve("none.jsonl");
-        assertOneLineError(run("train", "tokenizer", "--captions", missing.toString(), "--vocab-size", "600",
-                "--out", dir.resolve("m.txt").toString()), 1, "none.jsonl");
+        run("train", "tokenizer", "--captions", missing.toString(), "--vocab-size", "600",
+                "--out", dir.resolve("m.txt").toString()).assertOneLineError(1, "none.jsonl");
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"caption\": \"a dog\"}\n{\"text\": \"a cat\"}\n");
-        assertOneLineError(run("train", "tokenizer", "--captions", bad.toString(), "--vocab-size", "600",
-                "--out", dir.resolve("m.txt").toString()), 1, "line 2");
+        run("train", "tokenizer", "--captions", bad.toString(), "--vocab-size", "600",
+                "--out", dir.resolve("m.txt").toString()).assertOneLineError(1, "line 2");
         Path ok = dir.resolve("ok.txt");
         Files.writeString(ok, "a dog\n");
-        assertOneLineError(run("train", "tokenizer", "--captions", ok.toString(), "--vocab-size", "100",
-                "--out", dir.resolve("m.txt").toString()), 1, "between 514 and 49408");
-        assertOneLineError(run("train", "tokenizer", "--captions", ok.toString()), 2, "--vocab-size");
+        run("train", "tokenizer", "--captions", ok.toString(), "--vocab-size", "100",
+                "--out", dir.resolve("m.txt").toString()).assertOneLineError(1, "between 514 and 49408");
+        run("train", "tokenizer", "--captions", ok.toString()).assertOneLineError(2, "--vocab-size");
     }
 }

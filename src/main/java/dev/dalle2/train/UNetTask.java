@@ -1,0 +1,65 @@
+package dev.dalle2.train;
+
+import dev.dalle2.decoder.UNet;
+import dev.dalle2.diffusion.DiffusionConfig;
+import dev.dalle2.diffusion.GaussianDiffusion;
+import dev.dalle2.diffusion.Sampler;
+import dev.dalle2.diffusion.SamplingConfig;
+import dev.dalle2.nn.Module;
+
+/** What the decoder and upsampler tasks share: a U-Net and its EMA copy, in-memory images, a diffusion process. */
+abstract class UNetTask implements TrainingTask {
+    protected final UNet model;
+    protected final UNet average;
+    protected final ImageSet data;
+    protected final GaussianDiffusion diffusion;
+    private final DiffusionConfig diffusionConfig;
+    private final SamplingConfig sampling;
+    private final int sampleCount;
+
+    UNetTask(UNet model, UNet average, ImageSet data, DiffusionConfig diffusion, SamplingConfig sampling, int sampleCount) {
+        if (data.imageSize() != model.config().imageSize()) {
+            throw new IllegalArgumentException("the data's images are " + data.imageSize() + " px but the U-Net's imageSize is "
+                    + model.config().imageSize());
+        }
+        this.model = model;
+        this.average = average;
+        this.data = data;
+        this.diffusion = diffusion.build();
+        this.diffusionConfig = diffusion;
+        this.sampling = sampling;
+        this.sampleCount = Math.min(sampleCount, data.size());
+    }
+
+    @Override
+    public final Module model() {
+        return model;
+    }
+
+    @Override
+    public final Module average() {
+        return average;
+    }
+
+    @Override
+    public final int size() {
+        return data.size();
+    }
+
+    /** The examples shown in sample grids: evenly spread over the dataset, the same at every grid. */
+    protected final int[] sampleIndices() {
+        int[] which = new int[sampleCount];
+        for (int i = 0; i < sampleCount; i++) {
+            which[i] = (int) ((long) i * data.size() / sampleCount);
+        }
+        return which;
+    }
+
+    protected final Sampler sampler() {
+        return sampling.build(diffusionConfig);
+    }
+
+    protected final double guidance() {
+        return sampling.guidance();
+    }
+}
