@@ -41,7 +41,6 @@ public record RunConfig(String kind, long seed, DataConfig data, UNetConfig unet
     private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS).build();

@@ -4,6 +4,7 @@ import dev.dalle2.io.Images;
 import dev.dalle2.io.Progress;
 import dev.dalle2.nn.Autocast;
 import dev.dalle2.nn.Ops;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
@@ -23,7 +24,7 @@ import java.util.Map;
 /**
  * The one training loop of every network: AdamW with a warm-up + cosine learning rate, bf16
  * autocast, gradient clipping, EMA weights, batches assembled on a background thread, and in the
- * run folder: {@code metrics.jsonl} (every step), {@code loss.png}, {@code samples/step-NNNNNN.png}
+ * run folder: {@code metrics.jsonl} (every step, with the resident memory), {@code loss.png}, {@code samples/step-NNNNNN.png}
  * (EMA samples every {@code sampleEvery} steps) and {@code checkpoint/} (every
  * {@code checkpointEvery} steps; {@code resume} continues from it with the same schedule, data
  * order, generators and EMA). Every step runs inside its own {@link PointerScope}.
@@ -100,6 +101,7 @@ public final class Trainer {
                 row.put("lr", lr);
                 row.put("grad_norm", gradNorm);
                 row.put("examples_per_s", config.batchSize() / seconds);
+                row.put("rss_mib", Pointer.physicalBytes() >> 20);
                 log.log(row);
                 progress.update(done, String.format(Locale.ROOT, "loss %.4f lr %.2e %.1f img/s", loss, lr,
                         config.batchSize() / seconds));

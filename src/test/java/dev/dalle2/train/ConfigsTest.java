@@ -39,7 +39,7 @@ class ConfigsTest {
         Path typo = dir.resolve("typo.yaml");
         Files.writeString(typo, Files.readString(Path.of("configs/decoder-overfit.yaml")).replace("batchSize", "batchSise"));
         IOException e = assertThrows(IOException.class, () -> RunConfig.load(typo));
-        assertTrue(e.getMessage().startsWith(typo.toString()) && e.getMessage().contains("batchSise"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(typo.toString()) && e.getMessage().contains("batchSize"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
         assertThrows(java.nio.file.NoSuchFileException.class, () -> RunConfig.load(dir.resolve("none.yaml")));
     }

@@ -34,7 +34,7 @@ class UpsamplerOverfitTest {
         ImageSet data = new ImageSet(new float[][] {image}, s, null);
         DiffusionConfig diffusion = new DiffusionConfig("cosine", 1000, Prediction.V);
         SamplingConfig sampling = new SamplingConfig("ddim", 25, 0.0, 1.0, "clip");
-        TrainingConfig training = new TrainingConfig(8, 2e-3, 20, 250, 0.1, 0.0, 0.95, 1.0, true, 0.0, 250, 250, 1);
+        TrainingConfig training = new TrainingConfig(8, 2e-3, 20, 500, 0.1, 0.0, 0.95, 1.0, true, 0.0, 500, 500, 1);
         new Trainer(new UpsamplerTask(model, average, data, diffusion, sampling, 1), training, 0, run).run(false, 0);
 
         try (PointerScope scope = new PointerScope()) {
