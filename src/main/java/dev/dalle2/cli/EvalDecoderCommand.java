@@ -73,9 +73,11 @@ final class EvalDecoderCommand implements Callable<Integer> {
         }
         Sampler sampler = decoder.sampler(steps);
         double scale = Double.isNaN(guidance) ? decoder.sampling().guidance() : guidance;
-        List<ShapesGenerator.Sample> captions = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        List<ShapeAttributes> expected = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            captions.add(ShapesGenerator.sample(seed, i, 0.0));
+            captions.add(ShapesGenerator.sample(seed, i, 0.0).caption());
+            expected.add(ShapeAttributes.parse(captions.get(i)));
         }
         int size = decoder.net().config().imageSize();
         Generator g = Ops.generator(seed);
@@ -86,7 +88,7 @@ final class EvalDecoderCommand implements Callable<Integer> {
                 int n = Math.min(batch, count - start);
                 float[] cond = new float[n * ShapeAttributes.vectorSize()];
                 for (int i = 0; i < n; i++) {
-                    float[] v = ShapeAttributes.parse(captions.get(start + i).caption()).toVector();
+                    float[] v = expected.get(start + i).toVector();
                     System.arraycopy(v, 0, cond, i * v.length, v.length);
                 }
                 try (PointerScope scope = new PointerScope()) {
@@ -96,9 +98,8 @@ final class EvalDecoderCommand implements Callable<Integer> {
                         String name = String.format("images/%06d.png", start + i);
                         Tensor image = images.select(0, i);
                         Images.write(out.resolve(name), image);
-                        ShapeAttributes expected = ShapeAttributes.parse(captions.get(start + i).caption());
-                        evaluation.add(expected, ShapeScorer.matches(expected, Images.toImage(image)));
-                        lines.append(JSON.writeValueAsString(Map.of("image", name, "caption", captions.get(start + i).caption())))
+                        evaluation.add(expected.get(start + i), ShapeScorer.matches(expected.get(start + i), Images.toImage(image)));
+                        lines.append(JSON.writeValueAsString(Map.of("image", name, "caption", captions.get(start + i))))
                                 .append('\n');
                     }
                 }

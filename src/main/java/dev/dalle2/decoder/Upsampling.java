@@ -34,7 +34,7 @@ public final class Upsampling {
     }
 
     /** Gaussian blur with a 3×3 kernel of σ 0.6, per channel. */
-    public static Tensor blur(Tensor images) {
+    private static Tensor blur(Tensor images) {
         double side = Math.exp(-1 / (2 * BLUR_SIGMA * BLUR_SIGMA));
         double norm = 1 + 2 * side;
         float[] k1 = {(float) (side / norm), (float) (1 / norm), (float) (side / norm)};

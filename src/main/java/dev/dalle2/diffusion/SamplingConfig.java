@@ -21,9 +21,6 @@ public record SamplingConfig(String sampler, int steps, double eta, double guida
         return new SamplingConfig(sampler, newSteps, eta, guidance, x0);
     }
 
-    public SamplingConfig withGuidance(double newGuidance) {
-        return new SamplingConfig(sampler, steps, eta, newGuidance, x0);
-    }
 
     /** A sampler over {@code steps} evenly spaced steps of the training process. */
     public Sampler build(DiffusionConfig training) {

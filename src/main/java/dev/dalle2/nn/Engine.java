@@ -80,11 +80,6 @@ public final class Engine {
         return device;
     }
 
-    /** Sets the intra-op thread count (defaults to the number of cores). */
-    public static void setThreads(int threads) {
-        start();
-        torch.set_num_threads(threads);
-    }
 
     public static int threads() {
         start();

@@ -23,13 +23,10 @@ public final class Ops {
 
     // ----- creation and extraction -----------------------------------------------------------
 
-    public static TensorOptions floats() {
+    private static TensorOptions floats() {
         return new TensorOptions(torch.ScalarType.Float).device(new org.bytedeco.pytorch.DeviceOptional(Engine.device()));
     }
 
-    public static TensorOptions longs() {
-        return new TensorOptions(torch.ScalarType.Long).device(new org.bytedeco.pytorch.DeviceOptional(Engine.device()));
-    }
 
     /** A float32 tensor holding a copy of {@code data} with the given shape. */
     public static Tensor tensor(float[] data, long... shape) {
@@ -77,9 +74,6 @@ public final class Ops {
         return t.item_double();
     }
 
-    public static long[] shape(Tensor t) {
-        return t.shape();
-    }
 
     public static Tensor zeros(long... shape) {
         return torch.zeros(shape, floats());

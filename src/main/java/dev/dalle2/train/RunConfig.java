@@ -3,7 +3,6 @@ package dev.dalle2.train;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.dalle2.decoder.UNetConfig;
@@ -42,8 +41,7 @@ public record RunConfig(String kind, long seed, DataConfig data, UNetConfig unet
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public RunConfig {
         if (!"decoder".equals(kind) && !"upsampler".equals(kind)) {
@@ -67,10 +65,6 @@ public record RunConfig(String kind, long seed, DataConfig data, UNetConfig unet
         }
     }
 
-    /** Reads the {@code config.json} of an exported network. */
-    public static RunConfig loadJson(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), RunConfig.class);
-    }
 
     public byte[] toJson() throws IOException {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
@@ -80,7 +74,4 @@ public record RunConfig(String kind, long seed, DataConfig data, UNetConfig unet
         return new RunConfig(kind, seed, data, unet, diffusion, training, sampling, newOut);
     }
 
-    public RunConfig withTraining(TrainingConfig newTraining) {
-        return new RunConfig(kind, seed, data, unet, diffusion, newTraining, sampling, out);
-    }
 }

@@ -112,7 +112,7 @@ class BpeTokenizerTest {
     @Test
     void tensorIsInt64BatchByContext() {
         Tensor t = CLIP.tokenizeTensor(List.of("a dog", "a cat"), 8);
-        assertArrayEquals(new long[] {2, 8}, Ops.shape(t));
+        assertArrayEquals(new long[] {2, 8}, t.shape());
         assertArrayEquals(new long[] {49406, 320, 1929, 49407, 0, 0, 0, 0, 49406, 320, 2368, 49407, 0, 0, 0, 0},
                 Ops.toLongs(t));
         assertEquals(torch.ScalarType.Long, t.scalar_type().intern());
