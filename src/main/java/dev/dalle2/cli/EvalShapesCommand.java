@@ -71,7 +71,7 @@ final class EvalShapesCommand implements Callable<Integer> {
         }
     }
 
-    private static String percent(double value) {
+    static String percent(double value) {
         return Double.isNaN(value) ? "-" : String.format("%.1f%%", 100 * value);
     }
 }

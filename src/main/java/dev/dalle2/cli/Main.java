@@ -12,7 +12,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "dalle2", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "DALL-E 2 (unCLIP) text-to-image in Java.",
-        subcommands = {InfoCommand.class, InspectCommand.class, TokenizeCommand.class, TrainCommand.class,
+        subcommands = {GenerateCommand.class, VaryCommand.class, InterpolateCommand.class, EditCommand.class,
+                InfoCommand.class, InspectCommand.class, TokenizeCommand.class, TrainCommand.class, EmbedCommand.class,
                 DataCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -43,7 +43,7 @@ public final class DecoderTask extends UNetTask {
     }
 
     @Override
-    public Tensor samples(Generator g) {
+    protected Tensor samples(Generator g) {
         int[] which = sampleIndices();
         HostBatch.Array images = data.images(which);
         HostBatch.Array conds = data.conditions(which);

@@ -1,17 +1,10 @@
 package dev.dalle2.train;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.dalle2.decoder.UNetConfig;
 import dev.dalle2.diffusion.DiffusionConfig;
 import dev.dalle2.diffusion.SamplingConfig;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -32,16 +25,12 @@ public record RunConfig(String kind, long seed, DataConfig data, UNetConfig unet
                         TrainingConfig training, SamplingConfig sampling, String out) {
     /**
      * @param dataset      dataset folder with {@code captions.jsonl}
-     * @param conditioning what the decoder is conditioned on: {@code attributes} (the shapes
-     *                     dataset's attribute vectors) or {@code none} (an upsampler)
+     * @param conditioning what the decoder is conditioned on: {@code clip} (CLIP image embeddings
+     *                     from the dataset's embedding cache), {@code attributes} (the shapes
+     *                     dataset's attribute vectors, parsed from the captions) or {@code none} (an upsampler)
+     * @param clip         the CLIP model folder whose embedding cache {@code clip} conditioning reads
      */
-    public record DataConfig(String dataset, String conditioning) {}
-
-    private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
-            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public record DataConfig(String dataset, String conditioning, String clip) {}
 
     public RunConfig {
         if (!"decoder".equals(kind) && !"upsampler".equals(kind)) {
@@ -54,20 +43,7 @@ public record RunConfig(String kind, long seed, DataConfig data, UNetConfig unet
 
     /** Reads a YAML (or JSON) recipe; a missing file or a bad field gives a one-line message naming the file. */
     public static RunConfig load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no such config file");
-        }
-        try {
-            return YAML.readValue(file.toFile(), RunConfig.class);
-        } catch (IOException | IllegalArgumentException e) {
-            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new IOException(file + ": " + message, e);
-        }
-    }
-
-
-    public byte[] toJson() throws IOException {
-        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
+        return Recipes.load(file, RunConfig.class);
     }
 
     public RunConfig withOut(String newOut) {

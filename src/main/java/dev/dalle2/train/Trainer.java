@@ -25,7 +25,7 @@ import java.util.Map;
  * The one training loop of every network: AdamW with a warm-up + cosine learning rate, bf16
  * autocast, gradient clipping, EMA weights, batches assembled on a background thread, and in the
  * run folder: {@code metrics.jsonl} (every step, with the resident memory), {@code loss.png}, {@code samples/step-NNNNNN.png}
- * (EMA samples every {@code sampleEvery} steps) and {@code checkpoint/} (every
+ * (the EMA model's preview every {@code sampleEvery} steps) and {@code checkpoint/} (every
  * {@code checkpointEvery} steps; {@code resume} continues from it with the same schedule, data
  * order, generators and EMA). Every step runs inside its own {@link PointerScope}.
  */
@@ -121,9 +121,7 @@ public final class Trainer {
 
     private void writeSamples(long step) throws IOException {
         try (PointerScope scope = new PointerScope()) {
-            Tensor images = task.samples(Ops.generator(seed + 1));
-            int columns = (int) Math.max(1, images.size(0) / 2);
-            Images.write(runDir.resolve(String.format("samples/step-%06d.png", step)), Images.grid(images, columns, 1));
+            Images.write(runDir.resolve(String.format("samples/step-%06d.png", step)), task.preview(Ops.generator(seed + 1)));
         }
     }
 }

@@ -8,8 +8,8 @@ import java.util.Random;
 
 /**
  * What the {@link Trainer} needs to know about one network: its model and EMA copy, how to
- * assemble a batch (on a background thread, into Java memory), the loss of a batch, and a grid
- * of samples to watch it learn.
+ * assemble a batch (on a background thread, into Java memory), the loss of a batch, and a
+ * picture to watch it learn.
  */
 public interface TrainingTask {
     /** The trained model. */
@@ -28,8 +28,8 @@ public interface TrainingTask {
     Tensor loss(HostBatch batch, Generator g);
 
     /**
-     * Images that show what the EMA model has learnt, [2N, 3, H, W] in [-1, 1]: N reference images
-     * (real ones, or the input a network starts from), then the N the EMA model made from them.
+     * A picture of what the EMA model has learnt, [3, H, W] in [-1, 1] (a grid of samples, a
+     * similarity matrix, …); the trainer writes it as {@code samples/step-NNNNNN.png}.
      */
-    Tensor samples(Generator g);
+    Tensor preview(Generator g);
 }

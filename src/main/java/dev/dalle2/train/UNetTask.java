@@ -5,7 +5,10 @@ import dev.dalle2.diffusion.DiffusionConfig;
 import dev.dalle2.diffusion.GaussianDiffusion;
 import dev.dalle2.diffusion.Sampler;
 import dev.dalle2.diffusion.SamplingConfig;
+import dev.dalle2.io.Images;
 import dev.dalle2.nn.Module;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.Tensor;
 
 /** What the decoder and upsampler tasks share: a U-Net and its EMA copy, in-memory images, a diffusion process. */
 abstract class UNetTask implements TrainingTask {
@@ -45,6 +48,16 @@ abstract class UNetTask implements TrainingTask {
     public final int size() {
         return data.size();
     }
+
+    /** Two rows: N reference images (real ones, or the input the network starts from), then the N the EMA model made. */
+    @Override
+    public final Tensor preview(Generator g) {
+        Tensor images = samples(g);
+        return Images.grid(images, (int) Math.max(1, images.size(0) / 2), 1);
+    }
+
+    /** [2N, 3, H, W] in [-1, 1]: N reference images, then the N samples of the EMA model made from them. */
+    protected abstract Tensor samples(Generator g);
 
     /** The examples shown in sample grids: evenly spread over the dataset, the same at every grid. */
     protected final int[] sampleIndices() {

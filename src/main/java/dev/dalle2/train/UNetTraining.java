@@ -1,19 +1,17 @@
 package dev.dalle2.train;
 
-import dev.dalle2.data.ShapesDataset;
+import dev.dalle2.clip.ClipFolder;
+import dev.dalle2.data.CaptionDataset;
+import dev.dalle2.data.EmbeddingCache;
+import dev.dalle2.data.ShapeAttributes;
 import dev.dalle2.decoder.UNet;
-import dev.dalle2.io.AtomicFiles;
-import dev.dalle2.io.Images;
-import dev.dalle2.io.Progress;
-import dev.dalle2.io.Safetensors;
+import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.nn.Engine;
 import dev.dalle2.nn.Ops;
-import org.bytedeco.javacpp.PointerScope;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -22,9 +20,6 @@ import java.util.Map;
  * network folder ({@code weights.safetensors} + {@code config.json}) in the run folder.
  */
 public final class UNetTraining {
-    public static final String WEIGHTS = "weights.safetensors";
-    public static final String CONFIG = "config.json";
-
     private UNetTraining() {}
 
     public static Trainer.Result run(RunConfig config, boolean resume, long stopAfter) throws IOException, InterruptedException {
@@ -48,40 +43,55 @@ public final class UNetTraining {
     }
 
     private static void export(Path runDir, UNet average, RunConfig config, long steps) throws IOException {
-        Safetensors.write(runDir.resolve(WEIGHTS), average.namedParameters(),
+        NetworkFolder.write(runDir, config, average.namedParameters(),
                 Map.of("kind", config.kind(), "step", Long.toString(steps), "weights", "ema"));
-        byte[] json = config.toJson();
-        AtomicFiles.write(runDir.resolve(CONFIG), out -> out.write(json));
     }
 
-    /** Every image of the dataset as [3, S, S] floats, with attribute vectors when the config asks for them. */
+    /**
+     * Every image of the dataset as [3, S, S] floats (resized and centre-cropped to the U-Net's size
+     * when needed), with the conditioning vectors the config asks for.
+     */
     static ImageSet loadImages(Path dataset, RunConfig config) throws IOException {
-        List<ShapesDataset.Entry> entries = ShapesDataset.load(dataset);
         int size = config.unet().imageSize();
-        boolean attributes = switch (config.data().conditioning()) {
-            case "attributes" -> true;
-            case "none" -> false;
-            default -> throw new IllegalArgumentException("unknown conditioning '" + config.data().conditioning()
-                    + "' (use attributes or none)");
-        };
-        float[][] pixels = new float[entries.size()][];
-        float[][] conditions = attributes ? new float[entries.size()][] : null;
-        try (Progress progress = new Progress("load " + dataset.getFileName(), entries.size())) {
-            for (int i = 0; i < entries.size(); i++) {
-                BufferedImage img = entries.get(i).read();
-                if (img.getWidth() != size || img.getHeight() != size) {
-                    throw new IOException(entries.get(i).image() + ": image is " + img.getWidth() + "×" + img.getHeight()
-                            + " but the config trains at " + size + "×" + size);
-                }
-                try (PointerScope scope = new PointerScope()) {
-                    pixels[i] = Ops.toFloats(Images.toTensor(img));
-                }
-                if (attributes) {
-                    conditions[i] = entries.get(i).attributes().toVector();
-                }
-                progress.update(i + 1, "");
-            }
+        CaptionDataset data = CaptionDataset.load(dataset, size);
+        float[][] pixels = new float[data.size()][3 * size * size];
+        for (int i = 0; i < data.size(); i++) {
+            data.toFloats(i, pixels[i], 0);
         }
-        return new ImageSet(pixels, size, conditions);
+        return new ImageSet(pixels, size, conditions(data, dataset, config.data()));
+    }
+
+    private static float[][] conditions(CaptionDataset data, Path dataset, RunConfig.DataConfig config) throws IOException {
+        switch (config.conditioning()) {
+            case "none":
+                return null;
+            case "attributes": {
+                float[][] out = new float[data.size()][];
+                for (int i = 0; i < data.size(); i++) {
+                    out[i] = ShapeAttributes.parse(data.entry(i).caption()).toVector();
+                }
+                return out;
+            }
+            case "clip": {
+                if (config.clip() == null) {
+                    throw new IllegalArgumentException("clip conditioning needs data.clip, the CLIP model folder");
+                }
+                EmbeddingCache cache = EmbeddingCache.open(dataset, ClipFolder.fingerprint(Path.of(config.clip())));
+                if (cache.manifest().images() != data.size()) {
+                    throw new IOException(dataset + ": " + data.size() + " images but its embedding cache has "
+                            + cache.manifest().images() + "; run dalle2 embed again");
+                }
+                int d = cache.manifest().embedDim();
+                float[] all = Ops.toFloats(cache.imageEmbeds().contiguous());
+                float[][] out = new float[data.size()][];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = Arrays.copyOfRange(all, i * d, (i + 1) * d);
+                }
+                return out;
+            }
+            default:
+                throw new IllegalArgumentException("unknown conditioning '" + config.conditioning()
+                        + "' (use clip, attributes or none)");
+        }
     }
 }

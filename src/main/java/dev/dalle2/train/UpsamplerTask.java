@@ -58,7 +58,7 @@ public final class UpsamplerTask extends UNetTask {
     }
 
     @Override
-    public Tensor samples(Generator g) {
+    protected Tensor samples(Generator g) {
         HostBatch.Array real = data.images(sampleIndices());
         Tensor bilinear = Upsampling.upsample(Upsampling.downsample(Ops.tensor(real.data(), real.shape())));
         Tensor fake = DecoderSampling.sample(average, sampler(), 1.0, null, bilinear,

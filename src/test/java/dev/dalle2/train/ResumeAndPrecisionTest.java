@@ -121,7 +121,7 @@ class ResumeAndPrecisionTest {
             public dev.dalle2.nn.Module average() { return inner.average(); }
             public int size() { return inner.size(); }
             public HostBatch load(int[] i, java.util.Random r) { return inner.load(i, r); }
-            public Tensor samples(org.bytedeco.pytorch.Generator g) { return inner.samples(g); }
+            public Tensor preview(org.bytedeco.pytorch.Generator g) { return inner.preview(g); }
 
             public Tensor loss(HostBatch batch, org.bytedeco.pytorch.Generator g) {
                 calls++;

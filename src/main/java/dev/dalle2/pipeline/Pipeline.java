@@ -1,0 +1,204 @@
+package dev.dalle2.pipeline;
+
+import dev.dalle2.clip.ClipFolder;
+import dev.dalle2.clip.ClipModel;
+import dev.dalle2.clip.ClipModel.TextFeatures;
+import dev.dalle2.decoder.DecoderSampling;
+import dev.dalle2.decoder.UNetFolder;
+import dev.dalle2.decoder.Upsampling;
+import dev.dalle2.io.NetworkFolder;
+import dev.dalle2.io.Progress;
+import dev.dalle2.nn.Ops;
+import dev.dalle2.prior.PriorFolder;
+import dev.dalle2.prior.PriorSampling;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The whole unCLIP system loaded from a model folder ({@code clip/}, {@code prior/},
+ * {@code decoder/}, optionally {@code upsampler/}): text → CLIP text embedding → prior → image
+ * embedding → decoder (guided) → upsampler → image. Every method returns images [N, 3, S, S] in
+ * [-1, 1] at the upsampler's size (the decoder's without one); call them inside a
+ * {@code PointerScope}. Noise comes from a generator seeded by the caller's seed, so equal
+ * arguments give equal images.
+ */
+public final class Pipeline {
+    private final Path dir;
+    private final ClipFolder clip;
+    private final PriorFolder prior;
+    private final UNetFolder decoder;
+    private final UNetFolder upsampler;
+
+    private Pipeline(Path dir, ClipFolder clip, PriorFolder prior, UNetFolder decoder, UNetFolder upsampler) {
+        this.dir = dir;
+        this.clip = clip;
+        this.prior = prior;
+        this.decoder = decoder;
+        this.upsampler = upsampler;
+    }
+
+    /** Loads a model folder; a missing part is a one-line error naming it. */
+    public static Pipeline load(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "no such model folder");
+        }
+        for (String part : List.of("clip", "prior", "decoder")) {
+            NetworkFolder.require(dir.resolve(part), NetworkFolder.CONFIG);
+        }
+        ClipFolder clip = ClipFolder.load(dir.resolve("clip"));
+        PriorFolder prior = PriorFolder.load(dir.resolve("prior"));
+        UNetFolder decoder = UNetFolder.load(dir.resolve("decoder"));
+        UNetFolder upsampler = Files.isDirectory(dir.resolve("upsampler")) ? UNetFolder.load(dir.resolve("upsampler")) : null;
+        int d = clip.model().config().embedDim();
+        if (prior.net().config().embedDim() != d || decoder.net().config().condDim() != d) {
+            throw new IOException(dir + ": the parts disagree on the embedding size (CLIP " + d + ", prior "
+                    + prior.net().config().embedDim() + ", decoder " + decoder.net().config().condDim() + ")");
+        }
+        if (upsampler != null && upsampler.net().config().imageSize() != 2 * decoder.net().config().imageSize()) {
+            throw new IOException(dir + ": the upsampler makes " + upsampler.net().config().imageSize()
+                    + " px images from the decoder's " + decoder.net().config().imageSize() + " px ones; expected twice");
+        }
+        return new Pipeline(dir, clip, prior, decoder, upsampler);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public ClipFolder clip() {
+        return clip;
+    }
+
+    /** Side of the images this pipeline makes. */
+    public int imageSize() {
+        return upsampler != null ? upsampler.net().config().imageSize() : decoder.net().config().imageSize();
+    }
+
+    /** {@code n} images for {@code prompt}: n image embeddings from the prior, each decoded. */
+    public Tensor generate(String prompt, int n, long seed, Settings settings) {
+        return generate(Collections.nCopies(n, prompt), seed, settings);
+    }
+
+    /** One image per prompt, [P, 3, S, S]: an image embedding from the prior for each, decoded. */
+    public Tensor generate(List<String> prompts, long seed, Settings settings) {
+        Generator g = Ops.generator(seed);
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            return decode(imageEmbeddings(encodeText(prompts), g, settings), false, g, settings);
+        }
+    }
+
+    /** Image embeddings [B, D] the prior samples for text features (best of the folder's N candidates). */
+    public Tensor imageEmbeddings(TextFeatures text, Generator g, Settings settings) {
+        boolean tokens = prior.net().config().textWidth() > 0;
+        return PriorSampling.sample(prior.net(), prior.sampler(settings.priorSteps()),
+                settings.priorGuidance(prior.sampling().guidance()), prior.bestOf(), text.embedding(),
+                tokens ? text.tokens() : null, tokens ? text.mask() : null, g);
+    }
+
+    /** {@code n} variations of {@code image} ([3, H, W] in [-1, 1]): decodings of its CLIP image embedding. */
+    public Tensor vary(Tensor image, int n, long seed, Settings settings) {
+        Generator g = Ops.generator(seed);
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor embed = encodeImage(image);
+            return decode(embed.repeat(new long[] {n, 1}), false, g, settings);
+        }
+    }
+
+    /**
+     * {@code frames} images along the spherical path between the embeddings of {@code a} and
+     * {@code b} (both ends included), all decoded from the same noise.
+     */
+    public Tensor interpolate(Tensor a, Tensor b, int frames, long seed, Settings settings) {
+        if (frames < 2) {
+            throw new IllegalArgumentException("an interpolation needs at least 2 frames, got " + frames);
+        }
+        Generator g = Ops.generator(seed);
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor za = encodeImage(a);
+            Tensor zb = encodeImage(b);
+            Tensor[] path = new Tensor[frames];
+            for (int i = 0; i < frames; i++) {
+                path[i] = Embeddings.slerp(za, zb, (double) i / (frames - 1));
+            }
+            return decode(Ops.cat(0, path), true, g, settings);
+        }
+    }
+
+    /**
+     * The paper's text diff: the image embedding moved towards the normalised difference of the
+     * text embeddings of {@code to} and {@code from} by spherical interpolation, at
+     * {@code amounts} (0 = the image's own embedding), each decoded from the same noise.
+     */
+    public Tensor edit(Tensor image, String from, String to, double[] amounts, long seed, Settings settings) {
+        Generator g = Ops.generator(seed);
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor z = encodeImage(image);
+            TextFeatures texts = encodeText(List.of(from, to));
+            Tensor diff = Embeddings.normalize(texts.embedding().get(1).sub(texts.embedding().get(0)).unsqueeze(0));
+            Tensor[] edits = new Tensor[amounts.length];
+            for (int i = 0; i < amounts.length; i++) {
+                edits[i] = Embeddings.slerp(z, diff, amounts[i]);
+            }
+            return decode(Ops.cat(0, edits), true, g, settings);
+        }
+    }
+
+    /** The unit CLIP image embedding [1, D] of an image [3, S, S] in [-1, 1] at CLIP's input size S. */
+    public Tensor encodeImage(Tensor image) {
+        int s = clip.model().config().imageSize();
+        if (image.dim() != 3 || image.size(1) != s || image.size(2) != s) {
+            throw new IllegalArgumentException("CLIP reads [3, " + s + ", " + s + "] images");
+        }
+        return clip.model().encodeImage(image.unsqueeze(0));
+    }
+
+    /** CLIP text features of prompts; an empty prompt or one longer than the context is an error naming it. */
+    public TextFeatures encodeText(List<String> prompts) {
+        int context = clip.model().config().contextLength();
+        for (String prompt : prompts) {
+            if (prompt.isBlank()) {
+                throw new IllegalArgumentException("the prompt is empty");
+            }
+            int tokens = clip.tokenizer().encode(prompt).length;
+            if (tokens > context - 2) {
+                throw new IllegalArgumentException("the prompt \"" + prompt + "\" is " + tokens
+                        + " tokens long; this model reads at most " + (context - 2));
+            }
+        }
+        return clip.model().encodeText(clip.tokenizer().tokenizeTensor(prompts, context));
+    }
+
+    /** Decodes image embeddings [B, D], then upsamples; with {@code sharedNoise} every row starts from the same noise. */
+    private Tensor decode(Tensor embeds, boolean sharedNoise, Generator g, Settings settings) {
+        long n = embeds.size(0);
+        Tensor small = sample("decoder", decoder, embeds, null, noise(g, n, decoder, sharedNoise), g,
+                settings.decoderSteps(), settings.decoderGuidance(decoder.sampling().guidance()));
+        if (upsampler == null) {
+            return small;
+        }
+        return sample("upsampler", upsampler, null, Upsampling.upsample(small), noise(g, n, upsampler, sharedNoise), g,
+                settings.upsamplerSteps(), 1.0);
+    }
+
+    private static Tensor sample(String label, UNetFolder net, Tensor embeds, Tensor lowRes, Tensor noise, Generator g,
+                                 int steps, double guidance) {
+        try (Progress progress = new Progress(label, steps > 0 ? steps : net.sampling().steps())) {
+            return DecoderSampling.sample(net.net(), net.sampler(steps), guidance, embeds, lowRes, noise, g,
+                    (step, total) -> progress.update(step + 1, ""));
+        }
+    }
+
+    /** Starting noise [n, 3, S, S] for {@code net}; with {@code shared} one draw repeated n times. */
+    private static Tensor noise(Generator g, long n, UNetFolder net, boolean shared) {
+        int size = net.net().config().imageSize();
+        return shared ? Ops.randn(g, 1, 3, size, size).expand(n, -1, -1, -1).contiguous() : Ops.randn(g, n, 3, size, size);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.dalle2.pipeline;
+
+/**
+ * Sampler settings of one pipeline call; 0 steps or a NaN guidance keeps the value the model
+ * folder's config gives.
+ *
+ * @param priorSteps      DDIM steps of the prior
+ * @param decoderSteps    DDIM steps of the decoder
+ * @param upsamplerSteps  DDIM steps of the upsampler
+ * @param priorGuidance   classifier-free guidance scale of the prior
+ * @param decoderGuidance classifier-free guidance scale of the decoder
+ */
+public record Settings(int priorSteps, int decoderSteps, int upsamplerSteps, double priorGuidance, double decoderGuidance) {
+    /** Every setting from the model folder. */
+    public static final Settings DEFAULTS = new Settings(0, 0, 0, Double.NaN, Double.NaN);
+
+    public Settings {
+        if (priorSteps < 0 || decoderSteps < 0 || upsamplerSteps < 0) {
+            throw new IllegalArgumentException("sampling steps cannot be negative");
+        }
+        if (priorGuidance < 0 || decoderGuidance < 0) {
+            throw new IllegalArgumentException("guidance scales cannot be negative");
+        }
+    }
+
+    public double priorGuidance(double modelDefault) {
+        return Double.isNaN(priorGuidance) ? modelDefault : priorGuidance;
+    }
+
+    public double decoderGuidance(double modelDefault) {
+        return Double.isNaN(decoderGuidance) ? modelDefault : decoderGuidance;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.dalle2.train;
+
+import dev.dalle2.clip.ClipConfig;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A training recipe for CLIP, read from YAML ({@code configs/clip-*.yaml}) and written beside the
+ * trained model as {@code config.json}.
+ *
+ * @param kind     always {@code clip}
+ * @param seed     fixes initialisation, data order and caption choice
+ * @param data     what to train on
+ * @param clip     the architecture ({@code vocabSize} and {@code endToken} must match the tokenizer)
+ * @param training the optimisation recipe ({@code condDropProb} is unused)
+ * @param out      the run folder: checkpoint, logs, previews and the exported model
+ */
+public record ClipRunConfig(String kind, long seed, Data data, ClipConfig clip, TrainingConfig training, String out) {
+    /**
+     * @param dataset    a caption dataset: a folder with {@code captions.jsonl} or {@code .tar} shards
+     * @param tokenizer  the BPE merge file (see {@code dalle2 train tokenizer}); copied into the model
+     * @param validation which entries are held out: {@code fraction:F} or {@code group:NAME}
+     */
+    public record Data(String dataset, String tokenizer, String validation) {}
+
+    public ClipRunConfig {
+        if (!"clip".equals(kind)) {
+            throw new IllegalArgumentException("kind must be clip, not '" + kind + "'");
+        }
+        if (data == null || clip == null || training == null || out == null) {
+            throw new IllegalArgumentException("a clip config needs data, clip, training and out");
+        }
+        if (data.dataset() == null || data.tokenizer() == null || data.validation() == null) {
+            throw new IllegalArgumentException("data needs dataset, tokenizer and validation");
+        }
+    }
+
+    public static ClipRunConfig load(Path file) throws IOException {
+        return Recipes.load(file, ClipRunConfig.class);
+    }
+
+    public ClipRunConfig withOut(String newOut) {
+        return new ClipRunConfig(kind, seed, data, clip, training, newOut);
+    }
+}

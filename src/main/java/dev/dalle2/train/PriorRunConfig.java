@@ -1,0 +1,56 @@
+package dev.dalle2.train;
+
+import dev.dalle2.diffusion.DiffusionConfig;
+import dev.dalle2.diffusion.SamplingConfig;
+import dev.dalle2.prior.PriorConfig;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A training recipe for the diffusion prior, read from YAML ({@code configs/prior-*.yaml}) and
+ * written beside the trained prior as {@code config.json}. The prior trains on a dataset's
+ * embedding cache only ({@code dalle2 embed} makes it).
+ *
+ * @param kind      always {@code prior}
+ * @param seed      fixes initialisation, data order and noise
+ * @param data      the dataset, the CLIP model whose cache to read, and the held-out split
+ * @param prior     the architecture ({@code embedDim}, {@code textWidth}, {@code contextLength} must match CLIP)
+ * @param diffusion the training-time diffusion (x₀ prediction, cosine, 1000 steps in the paper)
+ * @param sampling  how previews (and, by default, users) sample embeddings
+ * @param bestOf    candidates drawn per caption when sampling, of which the one closest to the text embedding is kept
+ * @param training  the optimisation recipe ({@code condDropProb} is the text-drop probability)
+ * @param out       the run folder
+ */
+public record PriorRunConfig(String kind, long seed, Data data, PriorConfig prior, DiffusionConfig diffusion,
+                             SamplingConfig sampling, int bestOf, TrainingConfig training, String out) {
+    /**
+     * @param dataset    the caption dataset whose embedding cache the prior reads
+     * @param clip       the CLIP model folder that made the cache
+     * @param validation held-out entries: {@code fraction:F} or {@code group:NAME}
+     */
+    public record Data(String dataset, String clip, String validation) {}
+
+    public PriorRunConfig {
+        if (!"prior".equals(kind)) {
+            throw new IllegalArgumentException("kind must be prior, not '" + kind + "'");
+        }
+        if (data == null || prior == null || diffusion == null || sampling == null || training == null || out == null) {
+            throw new IllegalArgumentException("a prior config needs data, prior, diffusion, sampling, training and out");
+        }
+        if (data.dataset() == null || data.clip() == null || data.validation() == null) {
+            throw new IllegalArgumentException("data needs dataset, clip and validation");
+        }
+        if (bestOf < 1) {
+            throw new IllegalArgumentException("bestOf must be at least 1, got " + bestOf);
+        }
+    }
+
+    public static PriorRunConfig load(Path file) throws IOException {
+        return Recipes.load(file, PriorRunConfig.class);
+    }
+
+    public PriorRunConfig withOut(String newOut) {
+        return new PriorRunConfig(kind, seed, data, prior, diffusion, sampling, bestOf, training, newOut);
+    }
+}
