@@ -31,11 +31,11 @@ class PriorOverfitTest {
     void priorMapsEachTrainingCaptionToItsImageEmbedding() {
         long began = System.nanoTime();
         Engine.seed(0);
-        Tensor text = DiffusionPrior.fromDiffusionSpace(Ops.randn(Ops.generator(1), PAIRS, D)).retainReference();
-        Tensor image = DiffusionPrior.fromDiffusionSpace(Ops.randn(Ops.generator(2), PAIRS, D)).retainReference();
+        Tensor text = DiffusionPrior.fromDiffusionSpace(Ops.randn(Ops.generator(1), PAIRS, D));
+        Tensor image = DiffusionPrior.fromDiffusionSpace(Ops.randn(Ops.generator(2), PAIRS, D));
         // Each step sees every pair four times, at different timesteps and noise.
-        Tensor textBatch = text.repeat(4, 1).retainReference();
-        Tensor imageBatch = image.repeat(4, 1).retainReference();
+        Tensor textBatch = text.repeat(4, 1);
+        Tensor imageBatch = image.repeat(4, 1);
 
         DiffusionPrior prior = new DiffusionPrior(new PriorConfig(D, 0, 0, 64, 2, 4, 0.0));
         GaussianDiffusion diffusion = PriorTraining.DIFFUSION.build();
