@@ -32,6 +32,9 @@ public final class PriorSampling {
     private PriorSampling() {}
 
     /**
+     * Samples with the prior as it is: put it in eval mode first ({@code prior.train(false)}; an EMA copy
+     * already is), or its dropout stays on.
+     *
      * @param sampler    e.g. {@code SAMPLING.build(PriorTraining.DIFFUSION)}; its x₀ processing should be none
      * @param guidance   classifier-free guidance scale; 1 samples the conditional model alone
      * @param candidates N ≥ 1 samples per caption, of which the best is kept
