@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Shared checks for layer tests. */
-final class NnTesting {
+/** Shared checks for layer and network tests. */
+public final class NnTesting {
     private NnTesting() {}
 
     /**
@@ -19,7 +19,7 @@ final class NnTesting {
      * block gradients), runs {@code loss}, back-propagates and asserts that every parameter got a
      * non-zero gradient.
      */
-    static void assertGradientsReachEveryParameter(Module module, Supplier<Tensor> loss) {
+    public static void assertGradientsReachEveryParameter(Module module, Supplier<Tensor> loss) {
         try (NoGradGuard g = new NoGradGuard()) {
             for (Tensor p : module.parameters()) {
                 p.add_(Ops.mul(Ops.randn(null, p.shape()), 0.1));
