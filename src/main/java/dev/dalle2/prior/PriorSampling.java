@@ -22,8 +22,8 @@ import java.util.Map;
  */
 public final class PriorSampling {
     /**
-     * DDIM (η = 0) on 64 evenly spaced steps of {@link PriorTraining#DIFFUSION}, no guidance, x̂₀ left
-     * unclipped (the scaled embeddings are not bounded by 1). Build with {@code SAMPLING.build(PriorTraining.DIFFUSION)}.
+     * DDIM (η = 0) on 64 evenly spaced steps of {@link PriorLoss#DIFFUSION}, no guidance, x̂₀ left
+     * unclipped (the scaled embeddings are not bounded by 1). Build with {@code SAMPLING.build(PriorLoss.DIFFUSION)}.
      */
     public static final SamplingConfig SAMPLING = new SamplingConfig("ddim", 64, 0.0, 1.0, "none");
     /** Candidates per caption for best-of-N. */
@@ -35,7 +35,7 @@ public final class PriorSampling {
      * Samples with the prior as it is: put it in eval mode first ({@code prior.train(false)}; an EMA copy
      * already is), or its dropout stays on.
      *
-     * @param sampler    e.g. {@code SAMPLING.build(PriorTraining.DIFFUSION)}; its x₀ processing should be none
+     * @param sampler    e.g. {@code SAMPLING.build(PriorLoss.DIFFUSION)}; its x₀ processing should be none
      * @param guidance   classifier-free guidance scale; 1 samples the conditional model alone
      * @param candidates N ≥ 1 samples per caption, of which the best is kept
      * @param textEmbed  unit-norm CLIP text embeddings [B, D]

@@ -184,21 +184,21 @@ class DiffusionPriorTest {
     @Test
     void lossIsDeterministicAndDroppingEveryCaptionIgnoresIt() {
         DiffusionPrior net = new DiffusionPrior(WITH_TOKENS);
-        GaussianDiffusion diffusion = PriorTraining.DIFFUSION.build();
+        GaussianDiffusion diffusion = PriorLoss.DIFFUSION.build();
         Inputs in = Inputs.of(WITH_TOKENS, 13);
         Tensor image = DiffusionPrior.fromDiffusionSpace(in.x);
         Tensor text = DiffusionPrior.fromDiffusionSpace(in.text);
         Tensor otherText = DiffusionPrior.fromDiffusionSpace(Ops.randn(Ops.generator(14), 3, D));
         try (NoGradGuard g = new NoGradGuard()) {
-            double a = Ops.item(PriorTraining.loss(net, diffusion, image, text, in.tokens, in.mask, 0.1, Ops.generator(1)));
-            double b = Ops.item(PriorTraining.loss(net, diffusion, image, text, in.tokens, in.mask, 0.1, Ops.generator(1)));
+            double a = Ops.item(PriorLoss.loss(net, diffusion, image, text, in.tokens, in.mask, 0.1, Ops.generator(1)));
+            double b = Ops.item(PriorLoss.loss(net, diffusion, image, text, in.tokens, in.mask, 0.1, Ops.generator(1)));
             assertTrue(Double.isFinite(a) && a > 0);
             assertEquals(a, b, 0);
-            double all = Ops.item(PriorTraining.loss(net, diffusion, image, text, in.tokens, in.mask, 1.0, Ops.generator(2)));
-            double allOther = Ops.item(PriorTraining.loss(net, diffusion, image, otherText, in.tokens, in.mask, 1.0, Ops.generator(2)));
+            double all = Ops.item(PriorLoss.loss(net, diffusion, image, text, in.tokens, in.mask, 1.0, Ops.generator(2)));
+            double allOther = Ops.item(PriorLoss.loss(net, diffusion, image, otherText, in.tokens, in.mask, 1.0, Ops.generator(2)));
             assertEquals(all, allOther, 1e-6);
-            double none = Ops.item(PriorTraining.loss(net, diffusion, image, text, in.tokens, in.mask, 0.0, Ops.generator(2)));
-            double noneOther = Ops.item(PriorTraining.loss(net, diffusion, image, otherText, in.tokens, in.mask, 0.0, Ops.generator(2)));
+            double none = Ops.item(PriorLoss.loss(net, diffusion, image, text, in.tokens, in.mask, 0.0, Ops.generator(2)));
+            double noneOther = Ops.item(PriorLoss.loss(net, diffusion, image, otherText, in.tokens, in.mask, 0.0, Ops.generator(2)));
             assertNotEquals(none, noneOther);
         }
     }

@@ -38,14 +38,14 @@ class PriorOverfitTest {
         Tensor imageBatch = image.repeat(4, 1);
 
         DiffusionPrior prior = new DiffusionPrior(new PriorConfig(D, 0, 0, 64, 2, 4, 0.0));
-        GaussianDiffusion diffusion = PriorTraining.DIFFUSION.build();
+        GaussianDiffusion diffusion = PriorLoss.DIFFUSION.build();
         AdamW optimizer = new AdamW(new TensorVector(prior.parameters().toArray(new Tensor[0])), new AdamWOptions(3e-3));
         Generator g = Ops.generator(3);
         double loss = Double.NaN;
         for (int step = 0; step < 200; step++) {
             try (PointerScope scope = new PointerScope()) {
                 optimizer.zero_grad();
-                Tensor l = PriorTraining.loss(prior, diffusion, imageBatch, textBatch, null, null, PriorTraining.DROP_PROB, g);
+                Tensor l = PriorLoss.loss(prior, diffusion, imageBatch, textBatch, null, null, PriorLoss.DROP_PROB, g);
                 l.backward();
                 optimizer.step();
                 loss = Ops.item(l);
@@ -55,7 +55,7 @@ class PriorOverfitTest {
         prior.train(false);
         try (PointerScope scope = new PointerScope()) {
             SamplingConfig sampling = PriorSampling.SAMPLING.withSteps(24);
-            Tensor sampled = PriorSampling.sample(prior, sampling.build(PriorTraining.DIFFUSION), 1.0,
+            Tensor sampled = PriorSampling.sample(prior, sampling.build(PriorLoss.DIFFUSION), 1.0,
                     PriorSampling.CANDIDATES, text, null, null, Ops.generator(4));
             float[] got = cosines(sampled, image);
             float[] baseline = cosines(text, image);

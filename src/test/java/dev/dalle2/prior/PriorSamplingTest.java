@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PriorSamplingTest {
-    private static final Sampler FEW_STEPS = new SamplingConfig("ddim", 6, 0.0, 1.0, "none").build(PriorTraining.DIFFUSION);
+    private static final Sampler FEW_STEPS = new SamplingConfig("ddim", 6, 0.0, 1.0, "none").build(PriorLoss.DIFFUSION);
     private static final Tensor TEXT = Ops.tensor(new float[] {1, 0, 0, 0, 0, 1, 0, 0}, 2, 4);
 
     @Test
@@ -29,9 +29,9 @@ class PriorSamplingTest {
         assertEquals(64, PriorSampling.SAMPLING.steps());
         assertEquals("none", PriorSampling.SAMPLING.x0());
         assertEquals(2, PriorSampling.CANDIDATES);
-        assertEquals("cosine", PriorTraining.DIFFUSION.schedule());
-        assertEquals(1000, PriorTraining.DIFFUSION.steps());
-        assertEquals(dev.dalle2.diffusion.Prediction.X0, PriorTraining.DIFFUSION.prediction());
+        assertEquals("cosine", PriorLoss.DIFFUSION.schedule());
+        assertEquals(1000, PriorLoss.DIFFUSION.steps());
+        assertEquals(dev.dalle2.diffusion.Prediction.X0, PriorLoss.DIFFUSION.prediction());
     }
 
     @Test

@@ -8,13 +8,13 @@ import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
 
 /** The training objective of the {@link DiffusionPrior}, and its default diffusion process. */
-public final class PriorTraining {
+public final class PriorLoss {
     /** As in the paper: 1000-step cosine schedule, the network predicts x₀ (the clean image embedding). */
     public static final DiffusionConfig DIFFUSION = new DiffusionConfig("cosine", 1000, Prediction.X0);
     /** Probability of replacing the text condition by the null condition (classifier-free guidance): 10%. */
     public static final double DROP_PROB = 0.1;
 
-    private PriorTraining() {}
+    private PriorLoss() {}
 
     /**
      * The simple diffusion loss on a batch ({@link GaussianDiffusion#trainingLoss}, the MSE against x₀
