@@ -5,6 +5,7 @@ import dev.dalle2.nn.Ops;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClipOverfitTest {
     /** Fraction of rows of logits [B, B] whose largest entry is on the diagonal. */
     private static double accuracy(Tensor logits) {
-        long[] best = Ops.toLongs(logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false));
+        long[] best = Ops.toLongs(logits.argmax(new LongOptional(1), false));
         int hits = 0;
         for (int i = 0; i < best.length; i++) {
             hits += best[i] == i ? 1 : 0;
