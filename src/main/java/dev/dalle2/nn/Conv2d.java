@@ -7,7 +7,7 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * 2-D convolution with a square kernel. Input [B, in, H, W], output [B, out, H', W'] with
  * H' = (H + 2·padding − kernel)/stride + 1. Parameters {@code weight} [out, in, k, k] and
- * {@code bias} [out], initialised uniformly in ±1/sqrt(in·k·k) as in PyTorch.
+ * {@code bias} [out] (optional), initialised uniformly in ±1/sqrt(in·k·k) as in PyTorch.
  */
 public final class Conv2d extends Module {
     private final Tensor weight;
@@ -21,15 +21,19 @@ public final class Conv2d extends Module {
     }
 
     public Conv2d(long in, long out, long kernel, long stride, long padding) {
+        this(in, out, kernel, stride, padding, true);
+    }
+
+    public Conv2d(long in, long out, long kernel, long stride, long padding, boolean bias) {
         double bound = 1 / Math.sqrt(in * kernel * kernel);
         this.weight = parameter("weight", Init.uniform(bound, out, in, kernel, kernel));
-        this.bias = parameter("bias", Init.uniform(bound, out));
+        this.bias = bias ? parameter("bias", Init.uniform(bound, out)) : null;
         this.stride = stride;
         this.padding = padding;
     }
 
     public Tensor forward(Tensor x) {
-        return torch.conv2d(x, weight, new TensorOptional(bias), new long[] {stride, stride},
+        return torch.conv2d(x, weight, bias == null ? new TensorOptional() : new TensorOptional(bias), new long[] {stride, stride},
                 new long[] {padding, padding}, new long[] {1, 1}, 1);
     }
 
@@ -37,6 +41,7 @@ public final class Conv2d extends Module {
         return weight;
     }
 
+    /** The bias, or null when the layer has none. */
     public Tensor bias() {
         return bias;
     }

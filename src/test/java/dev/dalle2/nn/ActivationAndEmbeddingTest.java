@@ -46,4 +46,14 @@ class ActivationAndEmbeddingTest {
         assertShape(te.forward(t), 3, 64);
         assertGradientsReachEveryParameter(te, () -> squares(te.forward(t)));
     }
+
+    @Test
+    void embeddingLooksUpRowsAndTrainsThem() {
+        Embedding table = new Embedding(5, 3, 0.02);
+        table.load(java.util.Map.of("weight", Ops.arange(15).reshape(5, 3)), true);
+        var ids = Ops.longTensor(new long[] {4, 0, 4, 2}, 2, 2);
+        assertShape(table.forward(ids), 2, 2, 3);
+        assertClose(new float[] {12, 13, 14, 0, 1, 2, 12, 13, 14, 6, 7, 8}, Ops.toFloats(table.forward(ids)), 0);
+        assertGradientsReachEveryParameter(table, () -> squares(table.forward(Ops.longTensor(new long[] {0, 1, 2, 3, 4}, 5))));
+    }
 }

@@ -2,9 +2,11 @@ package dev.dalle2.nn;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static dev.dalle2.nn.NnTesting.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class LinearConvTest {
     @Test
@@ -38,5 +40,13 @@ class LinearConvTest {
         Conv2d down = new Conv2d(3, 8, 3, 2, 1);
         assertShape(down.forward(Ops.randn(null, 2, 3, 16, 16)), 2, 8, 8, 8);
         assertGradientsReachEveryParameter(same, () -> squares(same.forward(Ops.randn(null, 2, 3, 8, 8))));
+    }
+
+    @Test
+    void convWithoutBiasHasOnlyAWeight() {
+        Conv2d patches = new Conv2d(3, 8, 4, 4, 0, false);
+        assertShape(patches.forward(Ops.randn(null, 2, 3, 16, 16)), 2, 8, 4, 4);
+        assertEquals(List.of("weight"), List.copyOf(patches.namedParameters().keySet()));
+        assertClose(new float[2 * 8], Ops.toFloats(patches.forward(Ops.zeros(2, 3, 4, 4))), 0);
     }
 }

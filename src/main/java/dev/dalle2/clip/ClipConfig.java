@@ -1,0 +1,64 @@
+package dev.dalle2.clip;
+
+/**
+ * Architecture of a {@link ClipModel}; serialised as a network's {@code config.json}. The names
+ * follow Hugging Face's {@code CLIPConfig} in spirit; the MLP of every transformer layer is
+ * {@link #MLP_RATIO} times its width.
+ *
+ * @param vocabSize     tokenizer vocabulary size (49408 for OpenAI's CLIP)
+ * @param contextLength longest id sequence T the text model reads (77)
+ * @param textWidth     width W of the text transformer
+ * @param textLayers    text transformer layers
+ * @param textHeads     text attention heads (W must split evenly)
+ * @param imageSize     side S of the square input images
+ * @param patchSize     side P of the square patches; S must be a multiple of P
+ * @param visionWidth   width Wv of the vision transformer
+ * @param visionLayers  vision transformer layers
+ * @param visionHeads   vision attention heads (Wv must split evenly)
+ * @param embedDim      size D of the shared embedding space
+ * @param endToken      the tokenizer's end-of-text id; the text embedding is read at its first occurrence
+ */
+public record ClipConfig(int vocabSize, int contextLength, int textWidth, int textLayers, int textHeads,
+                         int imageSize, int patchSize, int visionWidth, int visionLayers, int visionHeads,
+                         int embedDim, int endToken) {
+    /** Hidden width of each transformer MLP as a multiple of the layer width. */
+    public static final int MLP_RATIO = 4;
+
+    public ClipConfig {
+        if (vocabSize < 2 || contextLength < 2) {
+            throw new IllegalArgumentException("CLIP needs vocabSize >= 2 and contextLength >= 2");
+        }
+        if (endToken < 0 || endToken >= vocabSize) {
+            throw new IllegalArgumentException("endToken " + endToken + " is outside the vocabulary of " + vocabSize);
+        }
+        if (textWidth < 1 || textLayers < 1 || textHeads < 1 || textWidth % textHeads != 0) {
+            throw new IllegalArgumentException("text width " + textWidth + " must split into " + textHeads
+                    + " heads, with at least one layer");
+        }
+        if (visionWidth < 1 || visionLayers < 1 || visionHeads < 1 || visionWidth % visionHeads != 0) {
+            throw new IllegalArgumentException("vision width " + visionWidth + " must split into " + visionHeads
+                    + " heads, with at least one layer");
+        }
+        if (patchSize < 1 || imageSize < patchSize || imageSize % patchSize != 0) {
+            throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch size " + patchSize);
+        }
+        if (embedDim < 1) {
+            throw new IllegalArgumentException("embedDim must be at least 1, got " + embedDim);
+        }
+    }
+
+    /** OpenAI's ViT-B/32 CLIP ({@code openai/clip-vit-base-patch32}): 151,277,313 parameters. */
+    public static ClipConfig vitB32() {
+        return new ClipConfig(49408, 77, 512, 12, 8, 224, 32, 768, 12, 12, 512, 49407);
+    }
+
+    /** Patches per image side, S / P. */
+    public int gridSize() {
+        return imageSize / patchSize;
+    }
+
+    /** Tokens the vision transformer reads: (S / P)² patches and the class token. */
+    public int visionTokens() {
+        return gridSize() * gridSize() + 1;
+    }
+}
