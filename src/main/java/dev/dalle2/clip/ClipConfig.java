@@ -25,10 +25,11 @@ public record ClipConfig(int vocabSize, int contextLength, int textWidth, int te
     public static final int MLP_RATIO = 4;
 
     public ClipConfig {
-        if (vocabSize < 2 || contextLength < 2) {
-            throw new IllegalArgumentException("CLIP needs vocabSize >= 2 and contextLength >= 2");
+        boolean vocabularyUnset = vocabSize == 0 && endToken == 0;
+        if ((vocabSize < 2 && !vocabularyUnset) || contextLength < 2) {
+            throw new IllegalArgumentException("CLIP needs vocabSize >= 2 (or 0 to take it from the tokenizer) and contextLength >= 2");
         }
-        if (endToken < 0 || endToken >= vocabSize) {
+        if (!vocabularyUnset && (endToken < 0 || endToken >= vocabSize)) {
             throw new IllegalArgumentException("endToken " + endToken + " is outside the vocabulary of " + vocabSize);
         }
         if (textWidth < 1 || textLayers < 1 || textHeads < 1 || textWidth % textHeads != 0) {
@@ -45,6 +46,17 @@ public record ClipConfig(int vocabSize, int contextLength, int textWidth, int te
         if (embedDim < 1) {
             throw new IllegalArgumentException("embedDim must be at least 1, got " + embedDim);
         }
+    }
+
+    /** Whether the vocabulary is still to be taken from the tokenizer (both {@code vocabSize} and {@code endToken} 0). */
+    public boolean vocabularyUnset() {
+        return vocabSize == 0 && endToken == 0;
+    }
+
+    /** This architecture with a tokenizer's vocabulary size and end token. */
+    public ClipConfig withVocabulary(int newVocabSize, int newEndToken) {
+        return new ClipConfig(newVocabSize, contextLength, textWidth, textLayers, textHeads, imageSize, patchSize,
+                visionWidth, visionLayers, visionHeads, embedDim, newEndToken);
     }
 
     /** OpenAI's ViT-B/32 CLIP ({@code openai/clip-vit-base-patch32}): 151,277,313 parameters. */

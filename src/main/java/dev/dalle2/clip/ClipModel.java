@@ -63,6 +63,10 @@ public final class ClipModel extends Module {
     private final Tensor logitScale;
 
     public ClipModel(ClipConfig config) {
+        if (config.vocabularyUnset()) {
+            throw new IllegalArgumentException("the CLIP config has no vocabulary yet (vocabSize and endToken 0); "
+                    + "take them from the tokenizer first");
+        }
         this.config = config;
         textModel = child("text_model", new TextTransformer(config));
         visionModel = child("vision_model", new VisionTransformer(config));
@@ -80,8 +84,9 @@ public final class ClipModel extends Module {
      *
      * @param tokens    float32 [B, T, W]: the per-token encodings after the final layer norm
      * @param embedding float32 [B, D]: the projected encoding at the end token, L2-normalised
+     * @param mask      bool [B, T]: true for the real tokens, up to and including the end token
      */
-    public record TextFeatures(Tensor tokens, Tensor embedding) {}
+    public record TextFeatures(Tensor tokens, Tensor embedding, Tensor mask) {}
 
     /**
      * @param ids int64 [B, T] with T ≤ contextLength, each row holding the end token (the
@@ -90,7 +95,13 @@ public final class ClipModel extends Module {
     public TextFeatures encodeText(Tensor ids) {
         Tensor tokens = textModel.forward(ids);
         Tensor pooled = tokens.gather(1, firstEndToken(ids).reshape(-1, 1, 1).expand(-1, 1, tokens.size(2))).squeeze(1);
-        return new TextFeatures(tokens, normalise(textProjection.forward(pooled)));
+        return new TextFeatures(tokens, normalise(textProjection.forward(pooled)), tokenMask(ids, config.endToken()));
+    }
+
+    /** bool [B, T]: true at the positions of ids [B, T] up to and including each row's first end token. */
+    public static Tensor tokenMask(Tensor ids, long endToken) {
+        Tensor isEnd = ids.eq(Ops.scalar(endToken)).to(torch.ScalarType.Long);
+        return isEnd.cumsum(1).sub(isEnd).eq(Ops.scalar(0));
     }
 
     /** The position of the first end token in each row of ids [B, T], as int64 [B]. */

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * @param kind     always {@code clip}
  * @param seed     fixes initialisation, data order and caption choice
  * @param data     what to train on
- * @param clip     the architecture ({@code vocabSize} and {@code endToken} must match the tokenizer)
+ * @param clip     the architecture; {@code vocabSize} and {@code endToken} may be left out (0), to be
+ *                 taken from the tokenizer, and otherwise must match it
  * @param training the optimisation recipe ({@code condDropProb} is unused)
  * @param out      the run folder: checkpoint, logs, previews and the exported model
  */
@@ -42,5 +43,9 @@ public record ClipRunConfig(String kind, long seed, Data data, ClipConfig clip, 
 
     public ClipRunConfig withOut(String newOut) {
         return new ClipRunConfig(kind, seed, data, clip, training, newOut);
+    }
+
+    public ClipRunConfig withClip(ClipConfig newClip) {
+        return new ClipRunConfig(kind, seed, data, newClip, training, out);
     }
 }

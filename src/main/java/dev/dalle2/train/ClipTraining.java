@@ -34,6 +34,9 @@ public final class ClipTraining {
         }
         Path mergesFile = Path.of(config.data().tokenizer());
         BpeTokenizer tokenizer = BpeTokenizer.load(mergesFile);
+        if (config.clip().vocabularyUnset()) {
+            config = config.withClip(config.clip().withVocabulary(tokenizer.vocabSize(), tokenizer.endToken()));
+        }
         CaptionDataset data = CaptionDataset.load(Path.of(config.data().dataset()), config.clip().imageSize());
         Split split = Split.parse(config.data().validation());
         int[] train = data.indices(split, false);
