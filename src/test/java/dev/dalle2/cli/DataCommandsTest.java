@@ -27,8 +27,23 @@ class DataCommandsTest {
     }
 
     @Test
+    void emojiBuildsFromTheCachedArchivesWithoutTheNetwork(@TempDir Path tmp) throws Exception {
+        Path cache = tmp.resolve("cache");
+        TestData.emojiArchives(cache);
+        CliRun r = run("data", "emoji", "--out", tmp.resolve("emoji").toString(), "--size", "16", "--cache", cache.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s)group\\s+images\\s+concepts\nnoto\\s+3\\s+2\ntwemoji\\s+3\\s+2\nopenmoji\\s+1\\s+1\n"
+                + "total\\s+7\\s+2\nwrote 16x16 images to .*"), r.out());
+        assertTrue(Files.isRegularFile(tmp.resolve("emoji/images/twemoji/1f44b-1f3fd.png")));
+        assertTrue(Files.isDirectory(cache.resolve("openmoji-17.0.0/package/color/svg")), "unpacked into the cache");
+
+        run("data", "emoji", "--out", tmp.resolve("e2").toString(), "--size", "4", "--cache", cache.toString())
+                .assertOneLineError(1, "size must be in [8, 1024]");
+    }
+
+    @Test
     void dataListsItsSubcommands() {
         String help = run("data").err();
-        assertTrue(help.contains("shapes") && help.contains("pack"), help);
+        assertTrue(help.contains("shapes") && help.contains("pack") && help.contains("emoji"), help);
     }
 }
