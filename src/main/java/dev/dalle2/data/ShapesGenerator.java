@@ -3,12 +3,11 @@ package dev.dalle2.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dalle2.io.AtomicFiles;
+import dev.dalle2.io.Folders;
 
 import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -60,9 +59,7 @@ public final class ShapesGenerator {
             throw new IllegalArgumentException("need count >= 1, size in [16, 4096] and a two-shape fraction in [0, 1], got "
                     + count + ", " + size + ", " + twoShapeFraction);
         }
-        if (Files.exists(outDir) && !isEmptyDirectory(outDir)) {
-            throw new IllegalArgumentException(outDir + " is not an empty folder; choose a new one");
-        }
+        Folders.requireNewOrEmpty(outDir);
         ObjectMapper json = new ObjectMapper();
         StringBuilder captions = new StringBuilder();
         int twoShapes = 0;
@@ -79,10 +76,8 @@ public final class ShapesGenerator {
                 progress.printf("shapes: %d of %d images%n", i + 1, count);
             }
         }
-        byte[] lines = captions.toString().getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(outDir.resolve(CAPTIONS), out -> out.write(lines));
-        byte[] readme = readme(outDir, count, size, seed, twoShapeFraction, twoShapes).getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(outDir.resolve("README.md"), out -> out.write(readme));
+        AtomicFiles.writeString(outDir.resolve(CAPTIONS), captions.toString());
+        AtomicFiles.writeString(outDir.resolve("README.md"), readme(outDir, count, size, seed, twoShapeFraction, twoShapes));
     }
 
     /** SplitMix64's finaliser: neighbouring (seed, index) pairs must not give java.util.Random neighbouring seeds, whose first draws are alike. */
@@ -94,15 +89,6 @@ public final class ShapesGenerator {
 
     private static <E> E pick(Random random, E[] values) {
         return values[random.nextInt(values.length)];
-    }
-
-    private static boolean isEmptyDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        }
     }
 
     private static String readme(Path outDir, int count, int size, long seed, double twoShapeFraction, int twoShapes) {

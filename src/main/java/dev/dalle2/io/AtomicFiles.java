@@ -5,6 +5,7 @@ import java.io.FilterOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -56,5 +57,11 @@ public final class AtomicFiles {
             }
             throw e;
         }
+    }
+
+    /** Writes {@code text} as UTF-8 to {@code target}, atomically as {@link #write} does. */
+    public static void writeString(Path target, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        write(target, out -> out.write(bytes));
     }
 }

@@ -19,7 +19,12 @@ public final class Progress implements AutoCloseable {
     private long done;
 
     public Progress(String label, long total) {
-        this(label, total, System.err, System.console() != null);
+        this(label, total, System.err);
+    }
+
+    /** A bar on {@code out}, redrawn in place only when {@code out} is standard error on a terminal. */
+    public Progress(String label, long total, PrintStream out) {
+        this(label, total, out, out == System.err && System.console() != null);
     }
 
     Progress(String label, long total, PrintStream out, boolean terminal) {

@@ -2,6 +2,7 @@ package dev.dalle2.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dalle2.io.AtomicFiles;
+import dev.dalle2.io.Folders;
 import dev.dalle2.io.Safetensors;
 import dev.dalle2.nn.Module;
 import org.bytedeco.pytorch.Generator;
@@ -15,10 +16,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A training checkpoint: a folder {@code checkpoint/} holding the raw weights
@@ -45,7 +44,7 @@ public final class Checkpoint {
     public static void save(Path runDir, long step, Module model, Module average, Optimizer optimizer,
                             Generator noise) throws IOException {
         Path tmp = runDir.resolve(NAME + ".tmp");
-        deleteTree(tmp);
+        Folders.deleteTree(tmp);
         Files.createDirectories(tmp);
         Safetensors.write(tmp.resolve("model.safetensors"), model.namedParameters(), Map.of("step", Long.toString(step)));
         Safetensors.write(tmp.resolve("ema.safetensors"), average.namedParameters(), Map.of("step", Long.toString(step)));
@@ -60,12 +59,12 @@ public final class Checkpoint {
 
         Path current = folder(runDir);
         Path old = runDir.resolve(NAME + ".old");
-        deleteTree(old);
+        Folders.deleteTree(old);
         if (Files.exists(current)) {
             Files.move(current, old, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
+        Folders.deleteTree(old);
     }
 
     /** Restores everything {@link #save} wrote and returns the step to continue from. */
@@ -91,16 +90,5 @@ public final class Checkpoint {
         Path current = folder(runDir);
         Path old = runDir.resolve(NAME + ".old");
         return !Files.exists(current) && Files.exists(old) ? old : current;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -1,0 +1,291 @@
+package dev.dalle2.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.weisj.jsvg.SVGDocument;
+import com.github.weisj.jsvg.parser.LoaderContext;
+import com.github.weisj.jsvg.parser.SVGLoader;
+import com.github.weisj.jsvg.view.ViewBox;
+import dev.dalle2.io.AtomicFiles;
+import dev.dalle2.io.Folders;
+import dev.dalle2.io.Progress;
+
+import javax.imageio.ImageIO;
+import java.awt.Component;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the emoji dataset from three unpacked npm packages: Noto (emoji-datasource-google's 64-pixel
+ * PNGs), Twemoji (emoji-datasource-twitter's) and OpenMoji (SVGs rendered with jsvg), every skin-tone
+ * variation included. It writes a dataset folder: {@code images/<group>/<code points>.png} at S×S
+ * (composited over white), {@code captions.jsonl} (captions, concept and group ∈ {noto, twemoji,
+ * openmoji} from {@link EmojiCatalog}), {@code LICENSES.md} with the three sets' attributions and a
+ * {@code README.md} with the counts.
+ */
+public final class EmojiDatasetBuilder {
+    public static final String GOOGLE_PACKAGE = "emoji-datasource-google";
+    public static final String TWITTER_PACKAGE = "emoji-datasource-twitter";
+    public static final String OPENMOJI_PACKAGE = "openmoji";
+    public static final String DATASOURCE_VERSION = "16.0.0";
+    public static final String OPENMOJI_VERSION = "17.0.0";
+    public static final int DEFAULT_SIZE = 64;
+    /** Threads that render and write images: writing is bound by each file's sync to disk more than by the CPU. */
+    private static final int WRITERS = 8;
+    private static final String REPEATED = "the same code points as an earlier image of its group";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EmojiDatasetBuilder() {}
+
+    /** The unpacked {@code package/} folders of the three npm packages. */
+    public record Packages(Path google, Path twitter, Path openmoji) {
+        /** The pinned packages, fetched into {@code cache} by {@link NpmPackages} when they are not there yet. */
+        public static Packages fetch(Path cache, PrintStream log) throws IOException {
+            return new Packages(NpmPackages.fetch(cache, GOOGLE_PACKAGE, DATASOURCE_VERSION, log),
+                    NpmPackages.fetch(cache, TWITTER_PACKAGE, DATASOURCE_VERSION, log),
+                    NpmPackages.fetch(cache, OPENMOJI_PACKAGE, OPENMOJI_VERSION, log));
+        }
+    }
+
+    /** How many images a group (or, for the total, the whole dataset) holds and how many distinct concepts they show. */
+    public record Count(String group, int images, int concepts) {}
+
+    /** The counts per group, the total and the number of emoji skipped. */
+    public record Result(List<Count> groups, Count total, int skipped) {}
+
+    /** One image to make: its group, its code points as the package writes them, and its PNG or SVG file. */
+    private record Item(String group, String hexcode, Path file) {}
+
+    /**
+     * Writes the dataset into {@code out} (new or empty) at {@code size}×{@code size}, with a progress
+     * bar and, when images were skipped, one warning line on {@code log}.
+     */
+    public static Result build(Packages packages, Path out, int size, PrintStream log) throws IOException {
+        if (size < 8 || size > 1024) {
+            throw new IllegalArgumentException("emoji image size must be in [8, 1024], got " + size);
+        }
+        Folders.requireNewOrEmpty(out);
+        Path openmojiJson = packages.openmoji().resolve("data/openmoji.json");
+        EmojiCatalog catalog = EmojiCatalog.read(List.of(packages.google().resolve("emoji.json"),
+                packages.twitter().resolve("emoji.json")), openmojiJson);
+        List<Item> items = new ArrayList<>(datasourceItems("noto", packages.google(), "google"));
+        items.addAll(datasourceItems("twemoji", packages.twitter(), "twitter"));
+        for (JsonNode entry : EmojiCatalog.array(openmojiJson)) {
+            String hexcode = entry.path("hexcode").asText();
+            items.add(new Item("openmoji", hexcode, packages.openmoji().resolve("color/svg/" + hexcode + ".svg")));
+        }
+
+        Skips skips = new Skips();
+        StringBuilder lines = new StringBuilder();
+        Map<String, Set<String>> concepts = new LinkedHashMap<>();
+        Map<String, Integer> images = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        try (Progress progress = new Progress("emoji", items.size(), log)) {
+            List<Future<String>> problems = new ArrayList<>();
+            List<String> paths = new ArrayList<>();
+            for (Item item : items) {
+                String image = "images/" + item.group() + "/"
+                        + EmojiCatalog.normalise(item.hexcode()).toLowerCase(Locale.ROOT) + ".png";
+                paths.add(image);
+                problems.add(seen.add(image) ? writers.submit(() -> write(item.file(), out.resolve(image), size))
+                        : CompletableFuture.completedFuture(REPEATED));
+            }
+            for (int i = 0; i < items.size(); i++) {
+                Item item = items.get(i);
+                String problem = result(problems.get(i));
+                if (problem != null) {
+                    skips.add(problem.equals(REPEATED) ? "repeated emoji" : Skips.UNREADABLE, item.file() + ": " + problem);
+                } else {
+                    EmojiCatalog.Emoji emoji = catalog.describe(item.hexcode());
+                    ObjectNode line = JSON.createObjectNode().put("image", paths.get(i)).put("caption", emoji.captions().get(0));
+                    emoji.captions().forEach(line.putArray("captions")::add);
+                    line.put("concept", emoji.concept()).put("group", item.group())
+                            .put("emoji", text(item.hexcode())).put("codepoints", emoji.codepoints());
+                    lines.append(JSON.writeValueAsString(line)).append('\n');
+                    concepts.computeIfAbsent(item.group(), g -> new HashSet<>()).add(emoji.concept());
+                    images.merge(item.group(), 1, Integer::sum);
+                }
+                progress.step("");
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        List<Count> groups = images.keySet().stream()
+                .map(g -> new Count(g, images.get(g), concepts.get(g).size())).toList();
+        Count total = new Count("total", groups.stream().mapToInt(Count::images).sum(),
+                (int) concepts.values().stream().flatMap(Set::stream).distinct().count());
+        skips.report(total.images(), log);
+        if (total.images() == 0) {
+            throw new IOException("the emoji packages gave no usable images");
+        }
+        AtomicFiles.writeString(out.resolve(CaptionSource.CAPTIONS), lines.toString());
+        AtomicFiles.writeString(out.resolve("LICENSES.md"), licenses(size));
+        Result result = new Result(groups, total, skips.total());
+        AtomicFiles.writeString(out.resolve("README.md"), readme(result, size, out));
+        return result;
+    }
+
+    /** The base images and skin-tone variations emoji-datasource has for {@code style}, in its order. */
+    private static List<Item> datasourceItems(String group, Path pkg, String style) throws IOException {
+        List<Item> items = new ArrayList<>();
+        Path dir = pkg.resolve("img/" + style + "/64");
+        for (JsonNode entry : EmojiCatalog.array(pkg.resolve("emoji.json"))) {
+            List<JsonNode> forms = new ArrayList<>(List.of(entry));
+            entry.path("skin_variations").forEach(forms::add);
+            for (JsonNode form : forms) {
+                if (form.path("has_img_" + style).asBoolean(true) && form.path("image").isTextual()) {
+                    items.add(new Item(group, form.path("unified").asText(), dir.resolve(form.path("image").asText())));
+                }
+            }
+        }
+        return items;
+    }
+
+    /**
+     * Writes the picture in {@code file} (PNG or SVG) to {@code target} as an S×S PNG; null when done,
+     * the reason when the picture cannot be read (an IOException when the target cannot be written).
+     */
+    private static String write(Path file, Path target, int size) throws IOException {
+        BufferedImage picture;
+        try {
+            picture = file.toString().endsWith(".svg") ? renderSvg(file, size) : SquareImages.decode(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return "no such file";
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+        BufferedImage square = SquareImages.square(picture, size);
+        AtomicFiles.write(target, stream -> ImageIO.write(square, "png", stream));
+        return null;
+    }
+
+    private static String result(Future<String> problem) throws IOException {
+        try {
+            return problem.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing the emoji images", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause().toString(), e.getCause());
+        }
+    }
+
+    /** An SVG drawn by jsvg onto a transparent size×size picture, its view box scaled to fill it. */
+    static BufferedImage renderSvg(Path svg, int size) throws IOException {
+        SVGDocument document;
+        try (InputStream in = Files.newInputStream(svg)) {
+            document = new SVGLoader().load(in, svg.toUri(), LoaderContext.createDefault());
+        } catch (RuntimeException e) {
+            throw new IOException("cannot parse SVG: " + e, e);
+        }
+        if (document == null) {
+            throw new IOException("not an SVG document");
+        }
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            document.render((Component) null, g, new ViewBox(0, 0, size, size));
+        } catch (RuntimeException e) {
+            throw new IOException("cannot render SVG: " + e, e);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    /** The emoji itself from its code points ("1F44B-1F3FE"). */
+    private static String text(String hexcode) {
+        StringBuilder s = new StringBuilder();
+        for (String c : hexcode.strip().split("-")) {
+            s.appendCodePoint(Integer.parseInt(c, 16));
+        }
+        return s.toString();
+    }
+
+    private static String licenses(int size) {
+        return """
+                # Licences and attribution
+
+                The images in this folder come from three emoji sets, each under its own licence. Each image was
+                composited over white and, where its source is not %1$d×%1$d pixels, scaled (PNG) or rendered
+                (SVG) to %1$d×%1$d; no other change was made.
+
+                | folder | images | licence |
+                | --- | --- | --- |
+                | `images/noto/` | Noto Emoji by Google, from the npm package emoji-datasource-google %2$s | [Apache License 2.0](https://github.com/googlefonts/noto-emoji/blob/main/LICENSE) |
+                | `images/twemoji/` | Twemoji graphics, copyright Twitter, Inc and other contributors, from the npm package emoji-datasource-twitter %2$s | [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/) |
+                | `images/openmoji/` | OpenMoji %3$s, rendered from its SVGs | [CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/) |
+
+                - **Noto Emoji**: Copyright Google Inc., licensed under the Apache License, Version 2.0.
+                - **Twemoji**: Copyright Twitter, Inc and other contributors. Graphics licensed under CC-BY 4.0:
+                  https://creativecommons.org/licenses/by/4.0/
+                - **OpenMoji**: All emojis designed by OpenMoji – the open-source emoji and icon project. License:
+                  CC BY-SA 4.0 (https://openmoji.org). The rendered PNGs in `images/openmoji/` are an adaptation and are
+                  shared under the same licence.
+
+                `captions.jsonl` is made from the metadata of emoji-datasource (`emoji.json`, Copyright (c) 2013
+                Cal Henderson (iamcal), MIT licence: https://github.com/iamcal/emoji-data) and of OpenMoji
+                (`openmoji.json`: annotations and tags, CC BY-SA 4.0, with CLDR names from the Unicode Consortium).
+                """.formatted(size, DATASOURCE_VERSION, OPENMOJI_VERSION);
+    }
+
+    private static String readme(Result result, int size, Path out) {
+        String rows = result.groups().stream()
+                .map(c -> String.format(Locale.ROOT, "| %s | %,d | %,d |", c.group(), c.images(), c.concepts()))
+                .collect(Collectors.joining("\n"));
+        return """
+                # Emoji
+
+                %1$,d emoji images of %2$d×%2$d pixels in three styles, %3$,d distinct concepts, every skin tone
+                included. Made by
+
+                    dalle2 data emoji --out %4$s --size %2$d
+
+                from the npm packages emoji-datasource-google and emoji-datasource-twitter %5$s and openmoji %6$s.
+
+                | group | images | concepts |
+                | --- | ---: | ---: |
+                %7$s
+                | total | %1$,d | %3$,d |
+
+                - `images/<group>/<code points>.png`: the images, composited over white; the same emoji has the same
+                  file name in every group.
+                - `captions.jsonl`: one JSON object a line, `{"image", "caption", "captions", "concept", "group",
+                  "emoji", "codepoints"}`. The captions are lower case, made from the emoji's name, OpenMoji's tags,
+                  emoji-datasource's category, subcategory and short names, and name the skin tone ("… with medium
+                  skin tone"). The concept is the emoji's name without skin tone, shared by the three styles.
+                - `LICENSES.md`: the licences and attributions, which must travel with the images.
+
+                Hold a style out for validation with the split `group:openmoji`.
+                """.formatted(result.total().images(), size, result.total().concepts(), out.getFileName(),
+                DATASOURCE_VERSION, OPENMOJI_VERSION, rows);
+    }
+}
