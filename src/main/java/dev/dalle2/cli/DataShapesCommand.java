@@ -1,5 +1,6 @@
 package dev.dalle2.cli;
 
+import dev.dalle2.data.ShapeCombo;
 import dev.dalle2.data.ShapesGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,9 +33,14 @@ final class DataShapesCommand implements Callable<Integer> {
             description = "Fraction of images with two shapes (default: ${DEFAULT-VALUE}).")
     double twoShapeFraction;
 
+    @Option(names = "--hold-out", defaultValue = "", paramLabel = "PAIRS",
+            description = "Colour-shape pairs no image shows, for evaluating generalisation, e.g. \"red star,blue circle\".")
+    String holdOut;
+
     @Override
     public Integer call() throws Exception {
-        ShapesGenerator.generate(out, count, size, seed, twoShapeFraction, spec.commandLine().getErr());
+        ShapesGenerator.generate(out, count, size, seed, twoShapeFraction, ShapeCombo.parseList(holdOut),
+                spec.commandLine().getErr());
         spec.commandLine().getOut().printf("wrote %d images of %dx%d to %s%n", count, size, size, out);
         return 0;
     }

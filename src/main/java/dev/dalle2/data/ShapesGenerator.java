@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -31,10 +32,17 @@ public final class ShapesGenerator {
 
     /** Image {@code index} of {@code seed}, with two shapes with probability {@code twoShapeFraction}. */
     public static Sample sample(long seed, int index, double twoShapeFraction) {
+        return sample(seed, index, twoShapeFraction, List.of());
+    }
+
+    /**
+     * Image {@code index} of {@code seed}, with two shapes with probability {@code twoShapeFraction}
+     * and none of the {@code heldOut} colour-shape pairs (a drawn pair that is held out is drawn again).
+     */
+    public static Sample sample(long seed, int index, double twoShapeFraction, List<ShapeCombo> heldOut) {
         Random random = new Random(mix(seed * 0x9E3779B97F4A7C15L + index));
         int count = random.nextDouble() < twoShapeFraction ? 2 : 1;
-        List<ShapeSpec> shapes = Stream.generate(() -> new ShapeSpec(pick(random, ShapeType.values()),
-                pick(random, ShapeColour.values()), pick(random, ShapeSize.values()), 0.5, 0.5, 0.5)).limit(count).toList();
+        List<ShapeSpec> shapes = Stream.generate(() -> shape(random, heldOut)).limit(count).toList();
         Relation relation = count == 2 ? pick(random, Relation.values()) : null;
         Background background = random.nextBoolean() ? Background.WHITE
                 : Background.values()[1 + random.nextInt(Background.values().length - 1)];
@@ -44,17 +52,17 @@ public final class ShapesGenerator {
 
     /** {@link #generate(Path, int, int, long, double, PrintWriter)} with progress on standard error. */
     public static void generate(Path outDir, int count, int size, long seed, double twoShapeFraction) throws IOException {
-        generate(outDir, count, size, seed, twoShapeFraction, new PrintWriter(System.err, true));
+        generate(outDir, count, size, seed, twoShapeFraction, List.of(), new PrintWriter(System.err, true));
     }
 
     /**
      * Writes {@code count} images of {@code size}×{@code size} pixels as {@code images/000000.png, …},
      * then {@value #CAPTIONS} and a README.md, every file atomically, into {@code outDir}, which
      * must be missing or empty. The same arguments write the same bytes. Every 1,000 images a
-     * progress line goes to {@code progress}.
+     * progress line goes to {@code progress}. No image shows a {@code heldOut} colour-shape pair.
      */
     public static void generate(Path outDir, int count, int size, long seed, double twoShapeFraction,
-                                PrintWriter progress) throws IOException {
+                                List<ShapeCombo> heldOut, PrintWriter progress) throws IOException {
         if (count < 1 || size < 16 || size > 4096 || !(twoShapeFraction >= 0 && twoShapeFraction <= 1)) {
             throw new IllegalArgumentException("need count >= 1, size in [16, 4096] and a two-shape fraction in [0, 1], got "
                     + count + ", " + size + ", " + twoShapeFraction);
@@ -64,7 +72,7 @@ public final class ShapesGenerator {
         StringBuilder captions = new StringBuilder();
         int twoShapes = 0;
         for (int i = 0; i < count; i++) {
-            Sample sample = sample(seed, i, twoShapeFraction);
+            Sample sample = sample(seed, i, twoShapeFraction, heldOut);
             String image = String.format("images/%06d.png", i);
             AtomicFiles.write(outDir.resolve(image),
                     out -> ImageIO.write(ShapeRenderer.render(sample.attributes(), size), "png", out));
@@ -77,7 +85,7 @@ public final class ShapesGenerator {
             }
         }
         AtomicFiles.writeString(outDir.resolve(CAPTIONS), captions.toString());
-        AtomicFiles.writeString(outDir.resolve("README.md"), readme(outDir, count, size, seed, twoShapeFraction, twoShapes));
+        AtomicFiles.writeString(outDir.resolve("README.md"), readme(outDir, count, size, seed, twoShapeFraction, heldOut, twoShapes));
     }
 
     /** SplitMix64's finaliser: neighbouring (seed, index) pairs must not give java.util.Random neighbouring seeds, whose first draws are alike. */
@@ -87,11 +95,24 @@ public final class ShapesGenerator {
         return z ^ (z >>> 31);
     }
 
+    private static ShapeSpec shape(Random random, List<ShapeCombo> heldOut) {
+        while (true) {
+            ShapeSpec spec = new ShapeSpec(pick(random, ShapeType.values()), pick(random, ShapeColour.values()),
+                    pick(random, ShapeSize.values()), 0.5, 0.5, 0.5);
+            if (heldOut.stream().noneMatch(c -> c.matches(spec))) {
+                return spec;
+            }
+        }
+    }
+
     private static <E> E pick(Random random, E[] values) {
         return values[random.nextInt(values.length)];
     }
 
-    private static String readme(Path outDir, int count, int size, long seed, double twoShapeFraction, int twoShapes) {
+    private static String readme(Path outDir, int count, int size, long seed, double twoShapeFraction,
+                                 List<ShapeCombo> heldOut, int twoShapes) {
+        String holdOut = heldOut.isEmpty() ? "" : " --hold-out \"" + heldOut.stream().map(ShapeCombo::toString)
+                .collect(Collectors.joining(",")) + "\"";
         return """
                 # Procedural shapes
 
@@ -99,7 +120,7 @@ public final class ShapesGenerator {
                 Java2D (antialiased) from exactly known attributes; %d of them hold two shapes in a spatial
                 relation. Made by
 
-                    dalle2 data shapes --out %s --count %d --size %d --seed %d --two-shape-fraction %s
+                    dalle2 data shapes --out %s --count %d --size %d --seed %d --two-shape-fraction %s%s
 
                 which writes the same files again.
 
@@ -114,8 +135,10 @@ public final class ShapesGenerator {
                 - Sizes: small, large (0.35 and 0.65 of the side alone, 0.28 and 0.40 in pairs).
                 - Relations: %s.
                 - Backgrounds: %s.
+                - Held out (never drawn, for evaluating generalisation): %s.
                 """.formatted(count, size, size, twoShapes, outDir.getFileName(), count, size, seed, twoShapeFraction,
-                CAPTIONS, Worded.words(ShapeType.values()), Worded.words(ShapeColour.values()),
-                Worded.words(Relation.values()), Worded.words(Background.values()));
+                holdOut, CAPTIONS, Worded.words(ShapeType.values()), Worded.words(ShapeColour.values()),
+                Worded.words(Relation.values()), Worded.words(Background.values()),
+                heldOut.isEmpty() ? "none" : heldOut.stream().map(ShapeCombo::toString).collect(Collectors.joining(", ")));
     }
 }

@@ -147,7 +147,7 @@ class EndToEndTest {
         empty.assertOneLineError(1, "the prompt is empty");
         CliRun missing = CliRun.run("generate", "a red circle", "--model", dir.resolve("nowhere").toString());
         missing.assertOneLineError(1, "no such model folder");
-        CliRun eval = CliRun.run("eval", "clip", "--model", clip.toString());
+        CliRun eval = CliRun.run("eval", "clip", "--model", clip.toString(), "--validation", "all");
         ok(eval);
         assertTrue(eval.out().contains("image→text"), eval.out());
     }
