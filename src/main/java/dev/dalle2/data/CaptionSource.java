@@ -11,6 +11,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -174,6 +175,8 @@ final class CaptionSource {
                         progress.update((before + tar.getBytesRead()) / MIB, "");
                     }
                     shardEntry(shard, key, files, skips, sink);
+                } catch (UncheckedIOException e) { // the sink's own failure, not the shard's
+                    throw e.getCause();
                 } catch (IOException | IllegalArgumentException e) {
                     throw new IOException(shard + ": cannot read this tar shard: " + e.getMessage(), e);
                 }
@@ -183,7 +186,7 @@ final class CaptionSource {
         }
     }
 
-    private static void shardEntry(Path shard, String key, Map<String, byte[]> files, Skips skips, Sink sink) throws IOException {
+    private static void shardEntry(Path shard, String key, Map<String, byte[]> files, Skips skips, Sink sink) {
         if (key == null) {
             return;
         }
@@ -209,7 +212,11 @@ final class CaptionSource {
             skips.add(Skips.NO_CAPTION, where + ": no caption");
             return;
         }
-        sink.accept(new Raw(key, where + "." + type, type, files.get(type), captions, text(meta, "concept"), text(meta, "group")));
+        try {
+            sink.accept(new Raw(key, where + "." + type, type, files.get(type), captions, text(meta, "concept"), text(meta, "group")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The JSON object's {@code caption} followed by the other {@code captions}, without blanks or repeats. */

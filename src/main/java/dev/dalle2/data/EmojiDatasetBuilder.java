@@ -89,14 +89,16 @@ public final class EmojiDatasetBuilder {
         Path openmojiJson = packages.openmoji().resolve("data/openmoji.json");
         EmojiCatalog catalog = EmojiCatalog.read(List.of(packages.google().resolve("emoji.json"),
                 packages.twitter().resolve("emoji.json")), openmojiJson);
-        List<Item> items = new ArrayList<>(datasourceItems("noto", packages.google(), "google"));
-        items.addAll(datasourceItems("twemoji", packages.twitter(), "twitter"));
+        Skips skips = new Skips();
+        List<Item> items = new ArrayList<>(datasourceItems("noto", packages.google(), "google", skips));
+        items.addAll(datasourceItems("twemoji", packages.twitter(), "twitter", skips));
         for (JsonNode entry : EmojiCatalog.array(openmojiJson)) {
             String hexcode = entry.path("hexcode").asText();
-            items.add(new Item("openmoji", hexcode, packages.openmoji().resolve("color/svg/" + hexcode + ".svg")));
+            if (hasCodepoints(openmojiJson, hexcode, skips)) {
+                items.add(new Item("openmoji", hexcode, packages.openmoji().resolve("color/svg/" + hexcode + ".svg")));
+            }
         }
 
-        Skips skips = new Skips();
         StringBuilder lines = new StringBuilder();
         Map<String, Set<String>> concepts = new LinkedHashMap<>();
         Map<String, Integer> images = new LinkedHashMap<>();
@@ -119,11 +121,7 @@ public final class EmojiDatasetBuilder {
                     skips.add(problem.equals(REPEATED) ? "repeated emoji" : Skips.UNREADABLE, item.file() + ": " + problem);
                 } else {
                     EmojiCatalog.Emoji emoji = catalog.describe(item.hexcode());
-                    ObjectNode line = JSON.createObjectNode().put("image", paths.get(i)).put("caption", emoji.captions().get(0));
-                    emoji.captions().forEach(line.putArray("captions")::add);
-                    line.put("concept", emoji.concept()).put("group", item.group())
-                            .put("emoji", text(item.hexcode())).put("codepoints", emoji.codepoints());
-                    lines.append(JSON.writeValueAsString(line)).append('\n');
+                    lines.append(line(paths.get(i), item, emoji)).append('\n');
                     concepts.computeIfAbsent(item.group(), g -> new HashSet<>()).add(emoji.concept());
                     images.merge(item.group(), 1, Integer::sum);
                 }
@@ -148,19 +146,39 @@ public final class EmojiDatasetBuilder {
     }
 
     /** The base images and skin-tone variations emoji-datasource has for {@code style}, in its order. */
-    private static List<Item> datasourceItems(String group, Path pkg, String style) throws IOException {
+    private static List<Item> datasourceItems(String group, Path pkg, String style, Skips skips) throws IOException {
         List<Item> items = new ArrayList<>();
         Path dir = pkg.resolve("img/" + style + "/64");
-        for (JsonNode entry : EmojiCatalog.array(pkg.resolve("emoji.json"))) {
+        Path json = pkg.resolve("emoji.json");
+        for (JsonNode entry : EmojiCatalog.array(json)) {
             List<JsonNode> forms = new ArrayList<>(List.of(entry));
             entry.path("skin_variations").forEach(forms::add);
             for (JsonNode form : forms) {
-                if (form.path("has_img_" + style).asBoolean(true) && form.path("image").isTextual()) {
-                    items.add(new Item(group, form.path("unified").asText(), dir.resolve(form.path("image").asText())));
+                String hexcode = form.path("unified").asText();
+                if (form.path("has_img_" + style).asBoolean(true) && form.path("image").isTextual()
+                        && hasCodepoints(json, hexcode, skips)) {
+                    items.add(new Item(group, hexcode, dir.resolve(form.path("image").asText())));
                 }
             }
         }
         return items;
+    }
+
+    /** Whether {@code hexcode} is code points in hex joined by '-'; when not, the entry is counted as skipped. */
+    private static boolean hasCodepoints(Path file, String hexcode, Skips skips) {
+        if (hexcode.matches("[0-9A-Fa-f]{1,6}(-[0-9A-Fa-f]{1,6})*")) {
+            return true;
+        }
+        skips.add(Skips.BAD_METADATA, file + ": an entry without valid code points ('" + hexcode + "')");
+        return false;
+    }
+
+    /** The captions.jsonl line of one image. */
+    private static String line(String image, Item item, EmojiCatalog.Emoji emoji) throws IOException {
+        ObjectNode line = JSON.createObjectNode().put("image", image).put("caption", emoji.captions().get(0));
+        emoji.captions().forEach(line.putArray("captions")::add);
+        return JSON.writeValueAsString(line.put("concept", emoji.concept()).put("group", item.group())
+                .put("emoji", text(item.hexcode())).put("codepoints", emoji.codepoints()));
     }
 
     /**

@@ -3,7 +3,10 @@ package dev.dalle2.data;
 import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
@@ -65,7 +68,7 @@ public final class SquareImages {
 
     /** The side×side square at (left, top) of {@code image}, with every pixel composited over white. */
     private static BufferedImage overWhite(BufferedImage image, int left, int top, int side) {
-        int[] argb = image.getRGB(left, top, side, side, null, 0, side);
+        int[] argb = argb(image, left, top, side);
         for (int p = 0; p < argb.length; p++) {
             int alpha = argb[p] >>> 24;
             if (alpha != 255) {
@@ -80,6 +83,30 @@ public final class SquareImages {
         BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
         out.setRGB(0, 0, side, side, argb, 0, side);
         return out;
+    }
+
+    /**
+     * The square's non-premultiplied ARGB values. Grey images are read from their samples: getRGB
+     * treats their grey as linear light and brightens it (PNG grey 100 would come out as 168).
+     */
+    private static int[] argb(BufferedImage image, int left, int top, int side) {
+        ColorModel model = image.getColorModel();
+        if (model.getColorSpace().getType() != ColorSpace.TYPE_GRAY || image.getRaster().getNumBands() > 2) {
+            return image.getRGB(left, top, side, side, null, 0, side);
+        }
+        Raster raster = image.getRaster();
+        boolean alpha = raster.getNumBands() == 2;
+        double greyMax = (1 << model.getComponentSize(0)) - 1;
+        double alphaMax = alpha ? (1 << model.getComponentSize(1)) - 1 : 1;
+        int[] argb = new int[side * side];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                int grey = (int) Math.round(raster.getSample(left + x, top + y, 0) * 255 / greyMax);
+                int a = alpha ? (int) Math.round(raster.getSample(left + x, top + y, 1) * 255 / alphaMax) : 255;
+                argb[y * side + x] = a << 24 | grey << 16 | grey << 8 | grey;
+            }
+        }
+        return argb;
     }
 
     private static BufferedImage scaled(BufferedImage image, int side, Object interpolation) {

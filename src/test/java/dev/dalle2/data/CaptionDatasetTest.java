@@ -7,6 +7,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,6 +122,27 @@ class CaptionDatasetTest {
             assertEquals(rgb >> 8 & 0xff, chw[plane + p] & 0xff);
             assertEquals(rgb & 0xff, chw[2 * plane + p] & 0xff);
         }
+    }
+
+    @Test
+    void loadsTheShapesDatasetWithItsExactPixels(@TempDir Path dir) throws IOException {
+        ShapesGenerator.generate(dir, 3, 32, 5, 0.5, new PrintWriter(Writer.nullWriter()));
+        CaptionDataset data = CaptionDataset.load(dir, 32, err);
+        List<ShapesDataset.Entry> shapes = ShapesDataset.load(dir);
+        assertEquals(3, data.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(shapes.get(i).caption(), data.entry(i).caption());
+            assertArrayEquals(SquareImages.toChw(shapes.get(i).read()), data.pixels(i));
+        }
+    }
+
+    @Test
+    void readsGreyPngsAtTheirOwnValues() throws IOException {
+        BufferedImage grey = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSample(0, 0, 0, 100);
+        grey.getRaster().setSample(1, 1, 0, 255);
+        byte[] chw = SquareImages.toChw(SquareImages.square(SquareImages.decode(png(grey)), 2));
+        assertArrayEquals(new byte[] {100, 0, 0, (byte) 255, 100, 0, 0, (byte) 255, 100, 0, 0, (byte) 255}, chw);
     }
 
     @Test
