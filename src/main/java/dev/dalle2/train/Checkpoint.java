@@ -41,6 +41,13 @@ public final class Checkpoint {
         return Files.isRegularFile(usable(runDir).resolve("state.json"));
     }
 
+    /** Fails before any loading when {@code resume} is asked for a run folder without a checkpoint. */
+    static void requireForResume(Path runDir, boolean resume) throws IOException {
+        if (resume && !exists(runDir)) {
+            throw new IOException(runDir + ": no checkpoint to resume from (train without --resume first)");
+        }
+    }
+
     public static void save(Path runDir, long step, Module model, Module average, Optimizer optimizer,
                             Generator noise) throws IOException {
         Path tmp = runDir.resolve(NAME + ".tmp");

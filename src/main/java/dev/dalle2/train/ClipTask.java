@@ -2,7 +2,6 @@ package dev.dalle2.train;
 
 import dev.dalle2.clip.ClipModel;
 import dev.dalle2.data.CaptionDataset;
-import dev.dalle2.nn.Module;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.tokenizer.BpeTokenizer;
 import org.bytedeco.pytorch.Generator;
@@ -20,9 +19,7 @@ import java.util.Random;
  * variants drawn at random, tokenised to [B, T]; the loss is CLIP's symmetric cross-entropy over
  * the B×B similarity matrix. The preview is that matrix for held-out pairs, drawn by the EMA model.
  */
-public final class ClipTask implements TrainingTask {
-    private final ClipModel model;
-    private final ClipModel average;
+public final class ClipTask extends NetworkTask<ClipModel> {
     private final CaptionDataset data;
     private final int[] train;
     private final int[] preview;
@@ -34,6 +31,7 @@ public final class ClipTask implements TrainingTask {
      */
     public ClipTask(ClipModel model, ClipModel average, CaptionDataset data, int[] train, int[] preview,
                     BpeTokenizer tokenizer) {
+        super(model, average);
         if (data.imageSize() != model.config().imageSize()) {
             throw new IllegalArgumentException("the data's images are " + data.imageSize()
                     + " px but CLIP's imageSize is " + model.config().imageSize());
@@ -46,22 +44,10 @@ public final class ClipTask implements TrainingTask {
         if (train.length < 2) {
             throw new IllegalArgumentException("contrastive training needs at least 2 training entries, got " + train.length);
         }
-        this.model = model;
-        this.average = average;
         this.data = data;
         this.train = train;
         this.preview = preview;
         this.tokenizer = tokenizer;
-    }
-
-    @Override
-    public Module model() {
-        return model;
-    }
-
-    @Override
-    public Module average() {
-        return average;
     }
 
     @Override

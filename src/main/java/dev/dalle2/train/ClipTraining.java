@@ -29,9 +29,7 @@ public final class ClipTraining {
     public static Trainer.Result run(ClipRunConfig config, boolean resume, long stopAfter)
             throws IOException, InterruptedException {
         Path runDir = Path.of(config.out());
-        if (resume && !Checkpoint.exists(runDir)) {
-            throw new IOException(runDir + ": no checkpoint to resume from (train without --resume first)");
-        }
+        Checkpoint.requireForResume(runDir, resume);
         Path mergesFile = Path.of(config.data().tokenizer());
         BpeTokenizer tokenizer = BpeTokenizer.load(mergesFile);
         if (config.clip().vocabularyUnset()) {

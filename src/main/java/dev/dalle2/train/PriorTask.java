@@ -5,7 +5,6 @@ import dev.dalle2.data.CaptionDataset;
 import dev.dalle2.data.EmbeddingCache;
 import dev.dalle2.diffusion.GaussianDiffusion;
 import dev.dalle2.diffusion.Sampler;
-import dev.dalle2.nn.Module;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.prior.DiffusionPrior;
 import dev.dalle2.prior.PriorLoss;
@@ -27,9 +26,7 @@ import java.util.Random;
  * {@code dropProb}. The preview samples image embeddings for held-out captions with the EMA prior
  * and charts their cosine similarity to the true image embeddings.
  */
-public final class PriorTask implements TrainingTask {
-    private final DiffusionPrior model;
-    private final DiffusionPrior average;
+public final class PriorTask extends NetworkTask<DiffusionPrior> {
     private final EmbeddingCache cache;
     private final CaptionDataset data;
     private final long[] train;
@@ -46,6 +43,7 @@ public final class PriorTask implements TrainingTask {
      */
     public PriorTask(DiffusionPrior model, DiffusionPrior average, EmbeddingCache cache, CaptionDataset data,
                      long[] train, long[] preview, PriorRunConfig config) {
+        super(model, average);
         EmbeddingCache.Manifest m = cache.manifest();
         var p = model.config();
         if (p.embedDim() != m.embedDim() || (p.textWidth() > 0 && (p.textWidth() != m.textWidth()
@@ -54,8 +52,6 @@ public final class PriorTask implements TrainingTask {
                     + p.contextLength() + ", " + p.textWidth() + "] but the cache has " + m.embedDim() + " and ["
                     + m.contextLength() + ", " + m.textWidth() + "]");
         }
-        this.model = model;
-        this.average = average;
         this.cache = cache;
         this.data = data;
         this.train = train;
@@ -65,16 +61,6 @@ public final class PriorTask implements TrainingTask {
         this.guidance = config.sampling().guidance();
         this.bestOf = config.bestOf();
         this.dropProb = config.training().condDropProb();
-    }
-
-    @Override
-    public Module model() {
-        return model;
-    }
-
-    @Override
-    public Module average() {
-        return average;
     }
 
     @Override

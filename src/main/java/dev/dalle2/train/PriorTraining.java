@@ -28,9 +28,7 @@ public final class PriorTraining {
     public static Trainer.Result run(PriorRunConfig config, boolean resume, long stopAfter)
             throws IOException, InterruptedException {
         Path runDir = Path.of(config.out());
-        if (resume && !Checkpoint.exists(runDir)) {
-            throw new IOException(runDir + ": no checkpoint to resume from (train without --resume first)");
-        }
+        Checkpoint.requireForResume(runDir, resume);
         Path dataset = Path.of(config.data().dataset());
         EmbeddingCache cache = EmbeddingCache.open(dataset, ClipFolder.fingerprint(Path.of(config.data().clip())));
         CaptionDataset data = CaptionDataset.load(dataset, PREVIEW_SIZE);

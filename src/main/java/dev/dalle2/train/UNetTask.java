@@ -6,14 +6,11 @@ import dev.dalle2.diffusion.GaussianDiffusion;
 import dev.dalle2.diffusion.Sampler;
 import dev.dalle2.diffusion.SamplingConfig;
 import dev.dalle2.io.Images;
-import dev.dalle2.nn.Module;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
 
 /** What the decoder and upsampler tasks share: a U-Net and its EMA copy, in-memory images, a diffusion process. */
-abstract class UNetTask implements TrainingTask {
-    protected final UNet model;
-    protected final UNet average;
+abstract class UNetTask extends NetworkTask<UNet> {
     protected final ImageSet data;
     protected final GaussianDiffusion diffusion;
     private final DiffusionConfig diffusionConfig;
@@ -21,27 +18,16 @@ abstract class UNetTask implements TrainingTask {
     private final int sampleCount;
 
     UNetTask(UNet model, UNet average, ImageSet data, DiffusionConfig diffusion, SamplingConfig sampling, int sampleCount) {
+        super(model, average);
         if (data.imageSize() != model.config().imageSize()) {
             throw new IllegalArgumentException("the data's images are " + data.imageSize() + " px but the U-Net's imageSize is "
                     + model.config().imageSize());
         }
-        this.model = model;
-        this.average = average;
         this.data = data;
         this.diffusion = diffusion.build();
         this.diffusionConfig = diffusion;
         this.sampling = sampling;
         this.sampleCount = Math.min(sampleCount, data.size());
-    }
-
-    @Override
-    public final Module model() {
-        return model;
-    }
-
-    @Override
-    public final Module average() {
-        return average;
     }
 
     @Override

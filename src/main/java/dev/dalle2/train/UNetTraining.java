@@ -24,9 +24,7 @@ public final class UNetTraining {
 
     public static Trainer.Result run(RunConfig config, boolean resume, long stopAfter) throws IOException, InterruptedException {
         Path runDir = Path.of(config.out());
-        if (resume && !Checkpoint.exists(runDir)) {
-            throw new IOException(runDir + ": no checkpoint to resume from (train without --resume first)");
-        }
+        Checkpoint.requireForResume(runDir, resume);
         ImageSet data = loadImages(Path.of(config.data().dataset()), config);
         Engine.seed(config.seed());
         UNet model = new UNet(config.unet());
