@@ -126,7 +126,7 @@ class CaptionDatasetTest {
 
     @Test
     void loadsTheShapesDatasetWithItsExactPixels(@TempDir Path dir) throws IOException {
-        ShapesGenerator.generate(dir, 3, 32, 5, 0.5, new PrintWriter(Writer.nullWriter()));
+        ShapesGenerator.generate(dir, 3, 32, 5, 0.5, List.of(), new PrintWriter(Writer.nullWriter()));
         CaptionDataset data = CaptionDataset.load(dir, 32, err);
         List<ShapesDataset.Entry> shapes = ShapesDataset.load(dir);
         assertEquals(3, data.size());
