@@ -11,7 +11,6 @@ import dev.dalle2.nn.ModuleList;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.nn.TransformerBlock;
 import org.bytedeco.pytorch.LongOptional;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -95,7 +94,7 @@ public final class ClipModel extends Module {
     public TextFeatures encodeText(Tensor ids) {
         Tensor tokens = textModel.forward(ids);
         Tensor pooled = tokens.gather(1, firstEndToken(ids).reshape(-1, 1, 1).expand(-1, 1, tokens.size(2))).squeeze(1);
-        return new TextFeatures(tokens, normalise(textProjection.forward(pooled)), tokenMask(ids, config.endToken()));
+        return new TextFeatures(tokens, Ops.normalize(textProjection.forward(pooled)), tokenMask(ids, config.endToken()));
     }
 
     /** bool [B, T]: true at the positions of ids [B, T] up to and including each row's first end token. */
@@ -128,7 +127,7 @@ public final class ClipModel extends Module {
         if (shape.length != 4 || shape[1] != 3 || shape[2] != s || shape[3] != s) {
             throw new IllegalArgumentException("CLIP reads images [B, 3, " + s + ", " + s + "], got " + Arrays.toString(shape));
         }
-        return normalise(visualProjection.forward(visionModel.forward(pixelNormalised(images))));
+        return Ops.normalize(visualProjection.forward(visionModel.forward(pixelNormalised(images))));
     }
 
     /** [-1, 1] → (x01 − mean) / std per channel with x01 = (x + 1) / 2, the input OpenAI's weights expect. */
@@ -142,11 +141,6 @@ public final class ClipModel extends Module {
         return images.mul(Ops.tensor(scale, 1, 3, 1, 1)).add(Ops.tensor(shift, 1, 3, 1, 1));
     }
 
-    private static Tensor normalise(Tensor x) {
-        Tensor f = x.to(torch.ScalarType.Float);
-        Tensor norm = torch.linalg_vector_norm(f, Ops.scalar(2), new long[] {-1}, true, new ScalarTypeOptional());
-        return f.div(norm.clamp_min(Ops.scalar(1e-12)));
-    }
 
     /** exp(min(logit_scale, ln 100)): a scalar tensor, with gradient to logit_scale below the clamp. */
     public Tensor logitScale() {

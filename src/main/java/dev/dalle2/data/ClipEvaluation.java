@@ -115,22 +115,21 @@ public final class ClipEvaluation {
         return rank;
     }
 
-    /** The best rank, among all images, of an image with label {@code j} for text {@code j}. */
+    /** The rank, among all images, of the best-matching image with label {@code j} for text {@code j}. */
     private static int bestRank(float[] sim, int j, int m, int n, long[] labelOf) {
-        int best = Integer.MAX_VALUE;
+        float best = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             if (labelOf[i] == j) {
-                float own = sim[i * m + j];
-                int rank = 0;
-                for (int k = 0; k < n; k++) {
-                    if (sim[k * m + j] > own) {
-                        rank++;
-                    }
-                }
-                best = Math.min(best, rank);
+                best = Math.max(best, sim[i * m + j]);
             }
         }
-        return best;
+        int rank = 0;
+        for (int k = 0; k < n; k++) {
+            if (sim[k * m + j] > best) {
+                rank++;
+            }
+        }
+        return rank;
     }
 
     private record ZeroShot(int images, double shape, double colour) {}

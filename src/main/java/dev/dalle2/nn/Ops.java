@@ -188,4 +188,11 @@ public final class Ops {
             throw new IllegalArgumentException(length + " values do not fill shape " + java.util.Arrays.toString(shape));
         }
     }
+
+    /** Each row of x (the last dimension) scaled to unit L2 length, in float32. */
+    public static Tensor normalize(Tensor x) {
+        Tensor f = x.to(torch.ScalarType.Float);
+        Tensor norm = torch.linalg_vector_norm(f, scalar(2), new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+        return f.div(norm.clamp_min(scalar(1e-12)));
+    }
 }

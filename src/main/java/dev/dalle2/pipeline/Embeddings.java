@@ -1,20 +1,11 @@
 package dev.dalle2.pipeline;
 
 import dev.dalle2.nn.Ops;
-import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /** Geometry of unit CLIP embeddings [B, D]: normalisation and spherical interpolation. */
 public final class Embeddings {
     private Embeddings() {}
-
-    /** Each row scaled to unit length. */
-    public static Tensor normalize(Tensor x) {
-        Tensor norm = x.norm(new ScalarOptional(new Scalar(2)), new long[] {-1}, true);
-        return x.div(torch.clamp_min(norm, new Scalar(1e-12)));
-    }
 
     /**
      * Spherical interpolation between the unit vectors a and b (each [1, D]) at fraction t:
@@ -25,11 +16,11 @@ public final class Embeddings {
         if (a.dim() != 2 || b.dim() != 2 || a.size(0) != 1 || b.size(0) != 1) {
             throw new IllegalArgumentException("slerp takes two [1, D] embeddings");
         }
-        Tensor ua = normalize(a);
-        Tensor ub = normalize(b);
+        Tensor ua = Ops.normalize(a);
+        Tensor ub = Ops.normalize(b);
         double theta = Math.acos(Math.max(-1, Math.min(1, Ops.item(ua.mul(ub).sum()))));
         if (theta < 1e-4) {
-            return normalize(Ops.mul(ua, 1 - t).add(Ops.mul(ub, t)));
+            return Ops.normalize(Ops.mul(ua, 1 - t).add(Ops.mul(ub, t)));
         }
         double s = Math.sin(theta);
         return Ops.mul(ua, Math.sin((1 - t) * theta) / s).add(Ops.mul(ub, Math.sin(t * theta) / s));

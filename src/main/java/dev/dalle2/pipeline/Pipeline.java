@@ -142,7 +142,7 @@ public final class Pipeline {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             Tensor z = encodeImage(image);
             TextFeatures texts = encodeText(List.of(from, to));
-            Tensor diff = Embeddings.normalize(texts.embedding().get(1).sub(texts.embedding().get(0)).unsqueeze(0));
+            Tensor diff = Ops.normalize(texts.embedding().get(1).sub(texts.embedding().get(0)).unsqueeze(0));
             Tensor[] edits = new Tensor[amounts.length];
             for (int i = 0; i < amounts.length; i++) {
                 edits[i] = Embeddings.slerp(z, diff, amounts[i]);

@@ -9,8 +9,6 @@ import dev.dalle2.nn.ModuleList;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.nn.TimestepEmbedding;
 import dev.dalle2.nn.TransformerBlock;
-import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -190,8 +188,7 @@ public final class DiffusionPrior extends Module {
 
     /** Scaled-space embeddings [B, D] → unit vectors: ÷ √D, then re-normalised to length 1 (one division by the norm). */
     public static Tensor fromDiffusionSpace(Tensor scaled) {
-        Tensor norm = scaled.norm(new ScalarOptional(new Scalar(2)), new long[] {-1}, true);
-        return scaled.div(torch.clamp_min(norm, new Scalar(1e-12)));
+        return Ops.normalize(scaled);
     }
 
     private static Tensor float32(Tensor x) {
