@@ -2,7 +2,9 @@ package dev.dalle2.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dalle2.data.CaptionDataset;
+import dev.dalle2.data.ClipEvaluation;
 import dev.dalle2.data.EmbeddingCache;
+import dev.dalle2.data.Labels;
 import dev.dalle2.data.ShapeAttributes;
 import dev.dalle2.data.ShapeCombo;
 import dev.dalle2.data.ShapeScorer;
@@ -13,10 +15,12 @@ import dev.dalle2.data.Split;
 import dev.dalle2.io.AtomicFiles;
 import dev.dalle2.io.Images;
 import dev.dalle2.io.NetworkFolder;
+import dev.dalle2.nn.Ops;
 import dev.dalle2.pipeline.ModelEvaluation;
 import dev.dalle2.pipeline.Pipeline;
 import dev.dalle2.train.PriorRunConfig;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,12 +41,14 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code dalle2 eval model}: the quality of a whole model: the prior's cosine to the true image
- * embeddings against the text-embedding baseline, the CLIP score of generated images, and for
- * shapes prompts the shape-and-colour accuracy of the generated images.
+ * embeddings against the text-embedding baseline, the CLIP score of generated images, for
+ * shapes prompts the shape-and-colour accuracy of the generated images, and with
+ * {@code --template} how often CLIP names the concept of a generated image, beside real ones.
  */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Evaluate a model folder: prior cosine vs. the text-embedding baseline on held-out captions, "
-                + "CLIP score of generated images, and shape/colour accuracy for shapes prompts.")
+                + "CLIP score of generated images, shape/colour accuracy for shapes prompts, and concept recall "
+                + "for --template prompts.")
 final class EvalModelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -57,6 +63,12 @@ final class EvalModelCommand implements Callable<Integer> {
             description = "Generate one-shape prompts of these held-out colour-shape pairs (e.g. \"red star,blue circle\") "
                     + "instead of held-out dataset captions.")
     String holdOut;
+
+    @Option(names = "--template", paramLabel = "TEXT",
+            description = "Generate from this caption template, {} standing for a concept's name (e.g. \"a drawing of {}\"), "
+                    + "for --count concepts of the dataset, and report CLIP image→text recall@5 over all concept names "
+                    + "of the generated images beside that of real images of the same concepts.")
+    String template;
 
     @Option(names = "--batch", defaultValue = "16", description = "Images per sampling batch (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -76,9 +88,15 @@ final class EvalModelCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "prior on %d held-out captions: cosine to the true image embedding %.3f "
                 + "(text-embedding baseline %.3f)%n", prior.captions(), prior.priorCosine(), prior.textCosine());
 
+        if (holdOut != null && template != null) {
+            throw new IllegalArgumentException("give --hold-out or --template, not both");
+        }
+        Labels concepts = Labels.of(data, data.indices(Split.NONE, false));
+        int[] chosen = template != null ? chooseConcepts(pipeline, concepts) : new int[0];
         List<String> prompts = holdOut != null ? heldOutShapePrompts(ShapeCombo.parseList(holdOut))
-                : captions(data, cache, heldRows);
+                : template != null ? conceptPrompts(concepts, chosen) : captions(data, cache, heldRows);
         Files.createDirectories(options.out.resolve("images"));
+        List<float[]> generatedEmbeds = new ArrayList<>();
         ShapesEvaluation shapes = new ShapesEvaluation();
         StringBuilder lines = new StringBuilder();
         double clipScore = 0;
@@ -87,7 +105,9 @@ final class EvalModelCommand implements Callable<Integer> {
             List<String> chunk = prompts.subList(start, Math.min(prompts.size(), start + batch));
             try (PointerScope scope = new PointerScope()) {
                 Tensor images = pipeline.generate(chunk, options.seed + start, options.settings());
-                clipScore += ModelEvaluation.clipScore(pipeline, chunk, images) * chunk.size();
+                Tensor embeds = ModelEvaluation.imageEmbeddings(pipeline, images);
+                clipScore += ModelEvaluation.clipScore(pipeline, chunk, embeds) * chunk.size();
+                generatedEmbeds.add(Ops.toFloats(embeds));
                 for (int i = 0; i < chunk.size(); i++) {
                     String name = String.format("images/%06d.png", start + i);
                     Images.write(options.out.resolve(name), images.get(i));
@@ -108,7 +128,65 @@ final class EvalModelCommand implements Callable<Integer> {
         if (shapes.images() > 0) {
             EvalShapesCommand.report(shapes, false, out);
         }
+        if (template != null) {
+            reportConceptRecall(pipeline, data, concepts, chosen, generatedEmbeds, out);
+        }
         return 0;
+    }
+
+    /** Image→text recall@5 over every concept's name, of the generated images and of real images of the same concepts. */
+    private static void reportConceptRecall(Pipeline pipeline, CaptionDataset data, Labels concepts, int[] chosen,
+                                            List<float[]> generatedEmbeds, PrintWriter out) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor labels = ClipEvaluation.textEmbeddings(pipeline.clip().model(), pipeline.clip().tokenizer(),
+                    concepts.texts(), 256);
+            long[] labelOf = Arrays.stream(chosen).asLongStream().toArray();
+            int[] realEntries = Arrays.stream(chosen).map(c -> concepts.firstEntry()[c]).toArray();
+            Tensor real = ClipEvaluation.imageEmbeddings(pipeline.clip().model(), data, realEntries, 256);
+            double realRecall = ClipEvaluation.imageToTextRecall(real, labels, labelOf, 5);
+            float[] generated = new float[(int) real.numel()];
+            int at = 0;
+            for (float[] part : generatedEmbeds) {
+                System.arraycopy(part, 0, generated, at, part.length);
+                at += part.length;
+            }
+            double generatedRecall = ClipEvaluation.imageToTextRecall(Ops.tensor(generated, real.size(0), real.size(1)),
+                    labels, labelOf, 5);
+            out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: generated %.1f%%, real images of the "
+                    + "same %d concepts %.1f%% (ratio %.2f)%n", concepts.size(), 100 * generatedRecall, chosen.length,
+                    100 * realRecall, generatedRecall / realRecall);
+        }
+    }
+
+    /** Up to {@code count} concepts spread evenly over the dataset's, skipping those whose prompt would not fit CLIP's context. */
+    private int[] chooseConcepts(Pipeline pipeline, Labels concepts) {
+        if (!template.contains("{}")) {
+            throw new IllegalArgumentException("--template needs {} where the concept's name goes, got \"" + template + "\"");
+        }
+        int room = pipeline.clip().model().config().contextLength() - 2;
+        List<Integer> fitting = new ArrayList<>();
+        for (int c = 0; c < concepts.size(); c++) {
+            if (pipeline.clip().tokenizer().encode(template.replace("{}", concepts.names().get(c))).length <= room) {
+                fitting.add(c);
+            }
+        }
+        int n = Math.min(count, fitting.size());
+        if (n == 0) {
+            throw new IllegalArgumentException("no concept of the dataset fits the template within CLIP's context");
+        }
+        int[] chosen = new int[n];
+        for (int i = 0; i < n; i++) {
+            chosen[i] = fitting.get((int) ((long) i * fitting.size() / n));
+        }
+        return chosen;
+    }
+
+    private List<String> conceptPrompts(Labels concepts, int[] chosen) {
+        List<String> out = new ArrayList<>();
+        for (int c : chosen) {
+            out.add(template.replace("{}", concepts.names().get(c)));
+        }
+        return out;
     }
 
     /** Up to {@code count} captions of held-out rows, spread evenly. */

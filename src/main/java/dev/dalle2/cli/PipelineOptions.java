@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /** Options every pipeline command shares: the model folder, output folder, seed and sampler settings. */
 final class PipelineOptions {
     /** The model {@code dalle2 generate} uses when none is named. */
-    static final String DEFAULT_MODEL = "models/shapes";
+    static final String DEFAULT_MODEL = "models/emoji";
 
     @Option(names = "--model", defaultValue = DEFAULT_MODEL, paramLabel = "DIR",
             description = "Model folder with clip/, prior/, decoder/ and upsampler/ (default: ${DEFAULT-VALUE}).")

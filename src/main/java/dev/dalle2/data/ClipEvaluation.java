@@ -1,25 +1,23 @@
 package dev.dalle2.data;
 
 import dev.dalle2.clip.ClipFolder;
+import dev.dalle2.clip.ClipModel;
 import dev.dalle2.io.Progress;
 import dev.dalle2.nn.Ops;
+import dev.dalle2.tokenizer.BpeTokenizer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How well a CLIP model matches held-out images and texts.
  *
- * <p>Retrieval: each held-out entry has a label, its {@code concept} when the dataset names one,
- * otherwise its first caption; each distinct label is written as the first caption of its first
- * entry. Image→text recall@k is the fraction of images whose own label is among the k labels most
- * similar to them; text→image recall@k the fraction of labels with one of their images among the k
- * most similar images.
+ * <p>Retrieval is scored against the entries' distinct {@link Labels}. Image→text recall@k is the
+ * fraction of images whose own label is among the k labels most similar to them; text→image
+ * recall@k the fraction of labels with one of their images among the k most similar images.
  *
  * <p>Zero-shot shapes (when the captions are shapes captions): for each one-shape image the
  * caption is rewritten with every shape (then every colour), and the model is right when the most
@@ -33,51 +31,41 @@ public final class ClipEvaluation {
     private ClipEvaluation() {}
 
     public static Report evaluate(ClipFolder clip, CaptionDataset data, int[] entries, int batchSize) {
+        return evaluate(clip.model(), clip.tokenizer(), data, entries, batchSize);
+    }
+
+    /** The report for a model and tokenizer not (yet) saved as a folder, such as the EMA model in training. */
+    public static Report evaluate(ClipModel clip, BpeTokenizer tokenizer, CaptionDataset data, int[] entries,
+                                  int batchSize) {
         if (entries.length == 0) {
             throw new IllegalArgumentException("no held-out entries to evaluate on");
         }
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor images = imageEmbeddings(clip, data, entries, batchSize);
-            Map<String, Integer> labelIndex = new LinkedHashMap<>();
-            List<String> labelTexts = new ArrayList<>();
-            long[] labelOf = new long[entries.length];
-            for (int i = 0; i < entries.length; i++) {
-                CaptionDataset.Entry e = data.entry(entries[i]);
-                String label = e.concept() != null ? e.concept() : e.caption();
-                Integer index = labelIndex.get(label);
-                if (index == null) {
-                    index = labelTexts.size();
-                    labelIndex.put(label, index);
-                    labelTexts.add(e.caption());
-                }
-                labelOf[i] = index;
-            }
-            Tensor texts = textEmbeddings(clip, labelTexts, batchSize);
+            Labels labels = Labels.of(data, entries);
+            long[] labelOf = labels.labelOf();
+            Tensor texts = textEmbeddings(clip, tokenizer, labels.texts(), batchSize);
             float[] sim = Ops.toFloats(images.matmul(texts.t()).contiguous());
             int n = entries.length;
-            int m = labelTexts.size();
-            double[] i2t = new double[2];
-            for (int i = 0; i < n; i++) {
-                int rank = rankOf(sim, i * m, 1, m, (int) labelOf[i]);
-                i2t[0] += rank < 1 ? 1 : 0;
-                i2t[1] += rank < 5 ? 1 : 0;
-            }
+            int m = labels.size();
             double[] t2i = new double[2];
             for (int j = 0; j < m; j++) {
                 int best = bestRank(sim, j, m, n, labelOf);
                 t2i[0] += best < 1 ? 1 : 0;
                 t2i[1] += best < 5 ? 1 : 0;
             }
-            ZeroShot zeroShot = zeroShot(clip, data, entries, images, batchSize);
-            return new Report(n, m, i2t[0] / n, i2t[1] / n, t2i[0] / m, t2i[1] / m,
+            ZeroShot zeroShot = zeroShot(clip, tokenizer, data, entries, images, batchSize);
+            return new Report(n, m, imageToTextRecall(sim, m, labelOf, 1), imageToTextRecall(sim, m, labelOf, 5),
+                    t2i[0] / m, t2i[1] / m,
                     zeroShot.images, zeroShot.shape, zeroShot.colour);
         }
     }
 
-    /** [N, D] unit embeddings of the entries' images. */
-    static Tensor imageEmbeddings(ClipFolder clip, CaptionDataset data, int[] entries, int batchSize) {
+    /** [N, D] unit embeddings of the entries' images; each batch's activations are freed as it ends. */
+    public static Tensor imageEmbeddings(ClipModel clip, CaptionDataset data, int[] entries, int batchSize) {
         int s = data.imageSize();
-        List<Tensor> parts = new ArrayList<>();
+        int d = clip.config().embedDim();
+        float[] all = new float[entries.length * d];
         try (Progress progress = new Progress("encode images", entries.length)) {
             for (int start = 0; start < entries.length; start += batchSize) {
                 int b = Math.min(batchSize, entries.length - start);
@@ -85,30 +73,57 @@ public final class ClipEvaluation {
                 for (int i = 0; i < b; i++) {
                     data.toFloats(entries[start + i], pixels, i * 3 * s * s);
                 }
-                parts.add(clip.model().encodeImage(Ops.tensor(pixels, b, 3, s, s)));
+                try (PointerScope batch = new PointerScope()) {
+                    float[] part = Ops.toFloats(clip.encodeImage(Ops.tensor(pixels, b, 3, s, s)));
+                    System.arraycopy(part, 0, all, start * d, part.length);
+                }
                 progress.update(start + b, "");
             }
         }
-        return Ops.cat(0, parts.toArray(new Tensor[0]));
+        return Ops.tensor(all, entries.length, d);
     }
 
-    /** [M, D] unit embeddings of the texts. */
-    static Tensor textEmbeddings(ClipFolder clip, List<String> texts, int batchSize) {
-        List<Tensor> parts = new ArrayList<>();
+    /** [M, D] unit embeddings of the texts; each batch's activations are freed as it ends. */
+    public static Tensor textEmbeddings(ClipModel clip, BpeTokenizer tokenizer, List<String> texts, int batchSize) {
+        int d = clip.config().embedDim();
+        float[] all = new float[texts.size() * d];
         for (int start = 0; start < texts.size(); start += batchSize) {
             List<String> batch = texts.subList(start, Math.min(texts.size(), start + batchSize));
-            Tensor ids = clip.tokenizer().tokenizeTensor(batch, clip.model().config().contextLength());
-            parts.add(clip.model().encodeText(ids).embedding());
+            try (PointerScope scope = new PointerScope()) {
+                Tensor ids = tokenizer.tokenizeTensor(batch, clip.config().contextLength());
+                float[] part = Ops.toFloats(clip.encodeText(ids).embedding());
+                System.arraycopy(part, 0, all, start * d, part.length);
+            }
         }
-        return Ops.cat(0, parts.toArray(new Tensor[0]));
+        return Ops.tensor(all, texts.size(), d);
     }
 
-    /** How many of the {@code count} values at {@code base + k·stride} beat the one at {@code target}. */
-    private static int rankOf(float[] values, int base, int stride, int count, int target) {
-        float own = values[base + target * stride];
+    /**
+     * Image→text recall@k: the fraction of images whose own label is among the k labels most
+     * similar to them, for unit image embeddings [N, D] and label embeddings [M, D].
+     */
+    public static double imageToTextRecall(Tensor images, Tensor labels, long[] labelOf, int k) {
+        try (PointerScope scope = new PointerScope()) {
+            return imageToTextRecall(Ops.toFloats(images.matmul(labels.t()).contiguous()), (int) labels.size(0), labelOf, k);
+        }
+    }
+
+    /** Image→text recall@k from the similarities {@code sim} [N, M] (row-major). */
+    private static double imageToTextRecall(float[] sim, int m, long[] labelOf, int k) {
+        int n = labelOf.length;
+        int hits = 0;
+        for (int i = 0; i < n; i++) {
+            hits += rankOf(sim, i * m, m, (int) labelOf[i]) < k ? 1 : 0;
+        }
+        return (double) hits / n;
+    }
+
+    /** How many of the {@code count} values at {@code base + k} beat the one at {@code base + target}. */
+    private static int rankOf(float[] values, int base, int count, int target) {
+        float own = values[base + target];
         int rank = 0;
         for (int k = 0; k < count; k++) {
-            if (k != target && values[base + k * stride] > own) {
+            if (k != target && values[base + k] > own) {
                 rank++;
             }
         }
@@ -134,7 +149,7 @@ public final class ClipEvaluation {
 
     private record ZeroShot(int images, double shape, double colour) {}
 
-    private static ZeroShot zeroShot(ClipFolder clip, CaptionDataset data, int[] entries, Tensor images, int batchSize) {
+    private static ZeroShot zeroShot(ClipModel clip, BpeTokenizer tokenizer, CaptionDataset data, int[] entries, Tensor images, int batchSize) {
         int count = 0;
         int shapeRight = 0;
         int colourRight = 0;
@@ -161,8 +176,8 @@ public final class ClipEvaluation {
             }
             try (PointerScope scope = new PointerScope()) {
                 Tensor image = images.get(i).unsqueeze(1);
-                shapeRight += argmax(textEmbeddings(clip, byShape, batchSize).matmul(image)) == s.shape().ordinal() ? 1 : 0;
-                colourRight += argmax(textEmbeddings(clip, byColour, batchSize).matmul(image)) == s.colour().ordinal() ? 1 : 0;
+                shapeRight += argmax(textEmbeddings(clip, tokenizer, byShape, batchSize).matmul(image)) == s.shape().ordinal() ? 1 : 0;
+                colourRight += argmax(textEmbeddings(clip, tokenizer, byColour, batchSize).matmul(image)) == s.colour().ordinal() ? 1 : 0;
             }
             count++;
         }

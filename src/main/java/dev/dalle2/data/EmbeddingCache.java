@@ -135,7 +135,7 @@ public final class EmbeddingCache {
         List<Tensor> tokens = new ArrayList<>();
         List<Tensor> ids = new ArrayList<>();
         List<Long> owners = new ArrayList<>();
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+        try (PointerScope shardScope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             for (int start = first; start < first + count; start += batchSize) {
                 int n = Math.min(batchSize, first + count - start);
                 float[] pixels = new float[n * 3 * size * size];
@@ -147,12 +147,15 @@ public final class EmbeddingCache {
                         owners.add((long) (start + i));
                     }
                 }
-                images.add(model.encodeImage(Ops.tensor(pixels, n, 3, size, size)));
-                Tensor batchIds = clip.tokenizer().tokenizeTensor(captions, contextLength);
-                TextFeatures text = model.encodeText(batchIds);
-                texts.add(text.embedding());
-                tokens.add(text.tokens().to(torch.ScalarType.Half));
-                ids.add(batchIds);
+                // The batch's activations are freed when it ends; its results live on in the shard's scope.
+                try (PointerScope batchScope = new PointerScope()) {
+                    images.add(keep(shardScope, model.encodeImage(Ops.tensor(pixels, n, 3, size, size))));
+                    Tensor batchIds = clip.tokenizer().tokenizeTensor(captions, contextLength);
+                    TextFeatures text = model.encodeText(batchIds);
+                    texts.add(keep(shardScope, text.embedding()));
+                    tokens.add(keep(shardScope, text.tokens().to(torch.ScalarType.Half)));
+                    ids.add(keep(shardScope, batchIds));
+                }
                 progress.update(start + n, "");
             }
             long[] owner = owners.stream().mapToLong(Long::longValue).toArray();
@@ -165,6 +168,11 @@ public final class EmbeddingCache {
             Safetensors.write(file, shard, Map.of("first_image", Integer.toString(first)));
             return owner.length;
         }
+    }
+
+    private static Tensor keep(PointerScope scope, Tensor t) {
+        scope.attach(t);
+        return t;
     }
 
     /**

@@ -50,12 +50,18 @@ public final class ModelEvaluation {
         return new PriorQuality(rows.length, prior / rows.length, text / rows.length);
     }
 
-    /** Mean cosine between the CLIP embeddings of images [P, 3, S, S] and of their prompts (resized to CLIP's input). */
-    public static double clipScore(Pipeline pipeline, List<String> prompts, Tensor images) {
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+    /** The unit CLIP embeddings [P, D] of generated images [P, 3, S', S'], resized to CLIP's input S. */
+    public static Tensor imageEmbeddings(Pipeline pipeline, Tensor images) {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
             int s = pipeline.clip().model().config().imageSize();
             Tensor fitted = images.size(2) == s ? images : torch.adaptive_avg_pool2d(images, new long[] {s, s});
-            Tensor imageEmbeds = pipeline.clip().model().encodeImage(fitted);
+            return pipeline.clip().model().encodeImage(fitted);
+        }
+    }
+
+    /** Mean cosine between the CLIP embeddings [P, D] of generated images and of their prompts. */
+    public static double clipScore(Pipeline pipeline, List<String> prompts, Tensor imageEmbeds) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor textEmbeds = pipeline.encodeText(prompts).embedding();
             return Ops.item(imageEmbeds.mul(textEmbeds).sum()) / prompts.size();
         }

@@ -1,6 +1,7 @@
 package dev.dalle2.train;
 
 import dev.dalle2.clip.ClipConfig;
+import dev.dalle2.data.ImageAugmentation;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,9 +22,14 @@ public record ClipRunConfig(String kind, long seed, Data data, ClipConfig clip, 
     /**
      * @param dataset    a caption dataset: a folder with {@code captions.jsonl} or {@code .tar} shards
      * @param tokenizer  the BPE merge file (see {@code dalle2 train tokenizer}); copied into the model
-     * @param validation which entries are held out: {@code fraction:F} or {@code group:NAME}
+     * @param validation   which entries are held out: {@code fraction:F} or {@code group:NAME}
+     * @param augmentation random changes to each training image; none when left out
      */
-    public record Data(String dataset, String tokenizer, String validation) {}
+    public record Data(String dataset, String tokenizer, String validation, ImageAugmentation augmentation) {
+        public Data {
+            augmentation = augmentation == null ? ImageAugmentation.NONE : augmentation;
+        }
+    }
 
     public ClipRunConfig {
         if (!"clip".equals(kind)) {

@@ -2,6 +2,8 @@ package dev.dalle2.train;
 
 import dev.dalle2.clip.ClipModel;
 import dev.dalle2.data.CaptionDataset;
+import dev.dalle2.data.ClipEvaluation;
+import dev.dalle2.data.ImageAugmentation;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.tokenizer.BpeTokenizer;
 import org.bytedeco.pytorch.Generator;
@@ -10,6 +12,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -17,20 +20,25 @@ import java.util.Random;
 /**
  * Trains CLIP contrastively: a batch of B images [B, 3, S, S] and, for each, one of its caption
  * variants drawn at random, tokenised to [B, T]; the loss is CLIP's symmetric cross-entropy over
- * the B×B similarity matrix. The preview is that matrix for held-out pairs, drawn by the EMA model.
+ * the B×B similarity matrix. Training images are augmented when the recipe asks for it. The
+ * preview is that matrix for held-out pairs, drawn by the EMA model; validation is the EMA model's
+ * retrieval recall on every held-out entry.
  */
 public final class ClipTask extends NetworkTask<ClipModel> {
     private final CaptionDataset data;
     private final int[] train;
     private final int[] preview;
+    private final int[] validation;
     private final BpeTokenizer tokenizer;
+    private final ImageAugmentation augmentation;
 
     /**
      * @param train   the dataset entries to train on
-     * @param preview the held-out entries shown in previews
+     * @param preview    the held-out entries shown in previews
+     * @param validation the held-out entries whose recall is measured at each preview (may be empty)
      */
     public ClipTask(ClipModel model, ClipModel average, CaptionDataset data, int[] train, int[] preview,
-                    BpeTokenizer tokenizer) {
+                    int[] validation, BpeTokenizer tokenizer, ImageAugmentation augmentation) {
         super(model, average);
         if (data.imageSize() != model.config().imageSize()) {
             throw new IllegalArgumentException("the data's images are " + data.imageSize()
@@ -47,7 +55,9 @@ public final class ClipTask extends NetworkTask<ClipModel> {
         this.data = data;
         this.train = train;
         this.preview = preview;
+        this.validation = validation;
         this.tokenizer = tokenizer;
+        this.augmentation = augmentation;
     }
 
     @Override
@@ -64,8 +74,16 @@ public final class ClipTask extends NetworkTask<ClipModel> {
             List<String> variants = data.entry(entries[i]).captions();
             captions.add(variants.get(random.nextInt(variants.size())));
         }
-        return new HostBatch(Map.of("image", images(data, entries), "ids", ids(tokenizer, captions,
-                model.config().contextLength())));
+        HostBatch.Array images = images(data, entries);
+        if (augmentation.enabled()) {
+            int s = data.imageSize();
+            int per = 3 * s * s;
+            float[] pixels = images.data();
+            for (int i = 0; i < entries.length; i++) {
+                augmentation.apply(pixels, i * per, s, random, pixels, i * per);
+            }
+        }
+        return new HostBatch(Map.of("image", images, "ids", ids(tokenizer, captions, model.config().contextLength())));
     }
 
     @Override
@@ -87,6 +105,21 @@ public final class ClipTask extends NetworkTask<ClipModel> {
             Tensor similarity = average.encodeImage(images).matmul(average.encodeText(ids).embedding().t());
             return SimilarityChart.draw(images, captions, Ops.toFloats(similarity.contiguous()));
         }
+    }
+
+    /** Image→text and text→image recall@1 and @5 of the EMA model on the held-out entries. */
+    @Override
+    public Map<String, Double> validate() {
+        if (validation.length < 2) {
+            return Map.of();
+        }
+        ClipEvaluation.Report r = ClipEvaluation.evaluate(average, tokenizer, data, validation, 256);
+        Map<String, Double> recall = new LinkedHashMap<>();
+        recall.put("val_i2t_r1", r.imageToText1());
+        recall.put("val_i2t_r5", r.imageToText5());
+        recall.put("val_t2i_r1", r.textToImage1());
+        recall.put("val_t2i_r5", r.textToImage5());
+        return recall;
     }
 
     private static Tensor batchTensor(HostBatch.Array array) {

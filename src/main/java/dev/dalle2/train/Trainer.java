@@ -9,6 +9,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -25,7 +26,7 @@ import java.util.Map;
  * The one training loop of every network: AdamW with a warm-up + cosine learning rate, bf16
  * autocast, gradient clipping, EMA weights, batches assembled on a background thread, and in the
  * run folder: {@code metrics.jsonl} (every step, with the resident memory), {@code loss.png}, {@code samples/step-NNNNNN.png}
- * (the EMA model's preview every {@code sampleEvery} steps) and {@code checkpoint/} (every
+ * (the EMA model's preview and the task's held-out metrics every {@code sampleEvery} steps) and {@code checkpoint/} (every
  * {@code checkpointEvery} steps; {@code resume} continues from it with the same schedule, data
  * order, generators and EMA). Every step runs inside its own {@link PointerScope}.
  */
@@ -102,13 +103,14 @@ public final class Trainer {
                 row.put("grad_norm", gradNorm);
                 row.put("examples_per_s", config.batchSize() / seconds);
                 row.put("rss_mib", Pointer.physicalBytes() >> 20);
-                log.log(row);
                 progress.update(done, String.format(Locale.ROOT, "loss %.4f lr %.2e %.1f img/s", loss, lr,
                         config.batchSize() / seconds));
                 boolean last = done == end;
                 if (done % config.sampleEvery() == 0 || done == config.totalSteps()) {
                     writeSamples(done);
+                    row.putAll(validate(done));
                 }
+                log.log(row);
                 if (done % config.checkpointEvery() == 0 || last) {
                     log.flush();
                     Checkpoint.save(runDir, done, task.model(), task.average(), optimizer, noise);
@@ -117,6 +119,20 @@ public final class Trainer {
             }
         }
         return new Result(end, loss, (System.nanoTime() - began) / 1e9);
+    }
+
+    /** The task's held-out metrics at {@code step}, also printed on one line. */
+    private Map<String, Double> validate(long step) {
+        Map<String, Double> metrics;
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            metrics = task.validate();
+        }
+        if (!metrics.isEmpty()) {
+            StringBuilder line = new StringBuilder("validation at step " + step + ":");
+            metrics.forEach((name, value) -> line.append(String.format(Locale.ROOT, " %s %.4f", name, value)));
+            System.err.println(line);
+        }
+        return metrics;
     }
 
     private void writeSamples(long step) throws IOException {

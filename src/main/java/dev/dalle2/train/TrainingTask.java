@@ -4,6 +4,7 @@ import dev.dalle2.nn.Module;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
 
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -32,4 +33,12 @@ public interface TrainingTask {
      * similarity matrix, …); the trainer writes it as {@code samples/step-NNNNNN.png}.
      */
     Tensor preview(Generator g);
+
+    /**
+     * Held-out metrics of the EMA model (name → value), measured with each preview and logged
+     * with that step's metrics; none by default.
+     */
+    default Map<String, Double> validate() {
+        return Map.of();
+    }
 }

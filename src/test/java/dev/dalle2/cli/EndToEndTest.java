@@ -61,11 +61,15 @@ class EndToEndTest {
         ok(CliRun.run("train", "clip", "--config", write(dir, "clip.yaml", """
                 kind: clip
                 seed: 0
-                data: {dataset: %s, tokenizer: %s, validation: "fraction:0.2"}
+                data: {dataset: %s, tokenizer: %s, validation: "fraction:0.5",
+                       augmentation: {scale: 0.1, degrees: 10, shift: 0.1, blur: 0.5, jitter: 0.1}}
                 clip: {contextLength: 20, textWidth: 32, textLayers: 1, textHeads: 2, imageSize: 16, patchSize: 4,
                        visionWidth: 32, visionLayers: 1, visionHeads: 2, embedDim: 16}
                 %sout: %s
                 """.formatted(data, merges, TRAINING, clip))));
+        List<String> clipMetrics = Files.readAllLines(clip.resolve("metrics.jsonl"));
+        assertTrue(clipMetrics.get(clipMetrics.size() - 1).contains("\"val_i2t_r5\""),
+                "the held-out recall is logged with the last step's metrics");
         CliRun embed = CliRun.run("embed", "--dataset", data.toString(), "--clip", clip.toString());
         ok(embed);
         assertTrue(embed.out().contains("embedded 16 images"), embed.out());
