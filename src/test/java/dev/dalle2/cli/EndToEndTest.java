@@ -154,6 +154,10 @@ class EndToEndTest {
         CliRun eval = CliRun.run("eval", "clip", "--model", clip.toString(), "--validation", "all");
         ok(eval);
         assertTrue(eval.out().contains("image→text"), eval.out());
+        CliRun concepts = CliRun.run(concat(new String[] {"eval", "model", "--template", "a drawing of {}", "--count", "2",
+                "--batch", "2"}, common));
+        ok(concepts);
+        assertTrue(concepts.out().contains("image→text recall@5 over 16 concept names"), concepts.out());
     }
 
     private static void ok(CliRun run) {
