@@ -75,6 +75,12 @@ final class EvalModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (holdOut != null && template != null) {
+            throw new IllegalArgumentException("give --hold-out or --template, not both");
+        }
+        if (template != null && !template.contains("{}")) {
+            throw new IllegalArgumentException("--template needs {} where the concept's name goes, got \"" + template + "\"");
+        }
         Pipeline pipeline = Pipeline.load(options.model);
         PriorRunConfig recipe = NetworkFolder.config(options.model.resolve("prior"), PriorRunConfig.class);
         Path dataset = Path.of(recipe.data().dataset());
@@ -88,15 +94,13 @@ final class EvalModelCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "prior on %d held-out captions: cosine to the true image embedding %.3f "
                 + "(text-embedding baseline %.3f)%n", prior.captions(), prior.priorCosine(), prior.textCosine());
 
-        if (holdOut != null && template != null) {
-            throw new IllegalArgumentException("give --hold-out or --template, not both");
-        }
-        Labels concepts = Labels.of(data, data.indices(Split.NONE, false));
+        Labels concepts = template != null ? Labels.of(data, data.indices(Split.NONE, false)) : null;
         int[] chosen = template != null ? chooseConcepts(pipeline, concepts) : new int[0];
         List<String> prompts = holdOut != null ? heldOutShapePrompts(ShapeCombo.parseList(holdOut))
                 : template != null ? conceptPrompts(concepts, chosen) : captions(data, cache, heldRows);
         Files.createDirectories(options.out.resolve("images"));
-        List<float[]> generatedEmbeds = new ArrayList<>();
+        int embedDim = pipeline.clip().model().config().embedDim();
+        float[] generatedEmbeds = new float[prompts.size() * embedDim];
         ShapesEvaluation shapes = new ShapesEvaluation();
         StringBuilder lines = new StringBuilder();
         double clipScore = 0;
@@ -107,7 +111,8 @@ final class EvalModelCommand implements Callable<Integer> {
                 Tensor images = pipeline.generate(chunk, options.seed + start, options.settings());
                 Tensor embeds = ModelEvaluation.imageEmbeddings(pipeline, images);
                 clipScore += ModelEvaluation.clipScore(pipeline, chunk, embeds) * chunk.size();
-                generatedEmbeds.add(Ops.toFloats(embeds));
+                float[] batchEmbeds = Ops.toFloats(embeds);
+                System.arraycopy(batchEmbeds, 0, generatedEmbeds, start * embedDim, batchEmbeds.length);
                 for (int i = 0; i < chunk.size(); i++) {
                     String name = String.format("images/%06d.png", start + i);
                     Images.write(options.out.resolve(name), images.get(i));
@@ -136,7 +141,7 @@ final class EvalModelCommand implements Callable<Integer> {
 
     /** Image→text recall@5 over every concept's name, of the generated images and of real images of the same concepts. */
     private static void reportConceptRecall(Pipeline pipeline, CaptionDataset data, Labels concepts, int[] chosen,
-                                            List<float[]> generatedEmbeds, PrintWriter out) {
+                                            float[] generatedEmbeds, PrintWriter out) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor labels = ClipEvaluation.textEmbeddings(pipeline.clip().model(), pipeline.clip().tokenizer(),
                     concepts.texts(), 256);
@@ -144,14 +149,8 @@ final class EvalModelCommand implements Callable<Integer> {
             int[] realEntries = Arrays.stream(chosen).map(c -> concepts.firstEntry()[c]).toArray();
             Tensor real = ClipEvaluation.imageEmbeddings(pipeline.clip().model(), data, realEntries, 256);
             double realRecall = ClipEvaluation.imageToTextRecall(real, labels, labelOf, 5);
-            float[] generated = new float[(int) real.numel()];
-            int at = 0;
-            for (float[] part : generatedEmbeds) {
-                System.arraycopy(part, 0, generated, at, part.length);
-                at += part.length;
-            }
-            double generatedRecall = ClipEvaluation.imageToTextRecall(Ops.tensor(generated, real.size(0), real.size(1)),
-                    labels, labelOf, 5);
+            Tensor generated = Ops.tensor(generatedEmbeds, chosen.length, real.size(1));
+            double generatedRecall = ClipEvaluation.imageToTextRecall(generated, labels, labelOf, 5);
             out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: generated %.1f%%, real images of the "
                     + "same %d concepts %.1f%% (ratio %.2f)%n", concepts.size(), 100 * generatedRecall, chosen.length,
                     100 * realRecall, generatedRecall / realRecall);
@@ -160,9 +159,6 @@ final class EvalModelCommand implements Callable<Integer> {
 
     /** Up to {@code count} concepts spread evenly over the dataset's, skipping those whose prompt would not fit CLIP's context. */
     private int[] chooseConcepts(Pipeline pipeline, Labels concepts) {
-        if (!template.contains("{}")) {
-            throw new IllegalArgumentException("--template needs {} where the concept's name goes, got \"" + template + "\"");
-        }
         int room = pipeline.clip().model().config().contextLength() - 2;
         List<Integer> fitting = new ArrayList<>();
         for (int c = 0; c < concepts.size(); c++) {

@@ -141,7 +141,6 @@ public final class ClipModel extends Module {
         return images.mul(Ops.tensor(scale, 1, 3, 1, 1)).add(Ops.tensor(shift, 1, 3, 1, 1));
     }
 
-
     /** exp(min(logit_scale, ln 100)): a scalar tensor, with gradient to logit_scale below the clamp. */
     public Tensor logitScale() {
         return logitScale.clamp_max(Ops.scalar(MAX_LOGIT_SCALE)).exp();

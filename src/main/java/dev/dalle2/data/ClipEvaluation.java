@@ -48,15 +48,9 @@ public final class ClipEvaluation {
             float[] sim = Ops.toFloats(images.matmul(texts.t()).contiguous());
             int n = entries.length;
             int m = labels.size();
-            double[] t2i = new double[2];
-            for (int j = 0; j < m; j++) {
-                int best = bestRank(sim, j, m, n, labelOf);
-                t2i[0] += best < 1 ? 1 : 0;
-                t2i[1] += best < 5 ? 1 : 0;
-            }
             ZeroShot zeroShot = zeroShot(clip, tokenizer, data, entries, images, batchSize);
             return new Report(n, m, imageToTextRecall(sim, m, labelOf, 1), imageToTextRecall(sim, m, labelOf, 5),
-                    t2i[0] / m, t2i[1] / m,
+                    textToImageRecall(sim, m, labelOf, 1), textToImageRecall(sim, m, labelOf, 5),
                     zeroShot.images, zeroShot.shape, zeroShot.colour);
         }
     }
@@ -116,6 +110,15 @@ public final class ClipEvaluation {
             hits += rankOf(sim, i * m, m, (int) labelOf[i]) < k ? 1 : 0;
         }
         return (double) hits / n;
+    }
+
+    /** Text→image recall@k from the similarities {@code sim} [N, M]: labels with one of their images among the k nearest. */
+    private static double textToImageRecall(float[] sim, int m, long[] labelOf, int k) {
+        int hits = 0;
+        for (int j = 0; j < m; j++) {
+            hits += bestRank(sim, j, m, labelOf.length, labelOf) < k ? 1 : 0;
+        }
+        return (double) hits / m;
     }
 
     /** How many of the {@code count} values at {@code base + k} beat the one at {@code base + target}. */

@@ -4,6 +4,7 @@ import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
@@ -192,7 +193,7 @@ public final class Ops {
     /** Each row of x (the last dimension) scaled to unit L2 length, in float32. */
     public static Tensor normalize(Tensor x) {
         Tensor f = x.to(torch.ScalarType.Float);
-        Tensor norm = torch.linalg_vector_norm(f, scalar(2), new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+        Tensor norm = torch.linalg_vector_norm(f, scalar(2), new long[] {-1}, true, new ScalarTypeOptional());
         return f.div(norm.clamp_min(scalar(1e-12)));
     }
 }

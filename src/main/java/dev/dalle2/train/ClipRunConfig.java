@@ -20,8 +20,8 @@ import java.nio.file.Path;
  */
 public record ClipRunConfig(String kind, long seed, Data data, ClipConfig clip, TrainingConfig training, String out) {
     /**
-     * @param dataset    a caption dataset: a folder with {@code captions.jsonl} or {@code .tar} shards
-     * @param tokenizer  the BPE merge file (see {@code dalle2 train tokenizer}); copied into the model
+     * @param dataset      a caption dataset: a folder with {@code captions.jsonl} or {@code .tar} shards
+     * @param tokenizer    the BPE merge file (see {@code dalle2 train tokenizer}); copied into the model
      * @param validation   which entries are held out: {@code fraction:F} or {@code group:NAME}
      * @param augmentation random changes to each training image; none when left out
      */

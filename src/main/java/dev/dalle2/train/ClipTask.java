@@ -33,7 +33,7 @@ public final class ClipTask extends NetworkTask<ClipModel> {
     private final ImageAugmentation augmentation;
 
     /**
-     * @param train   the dataset entries to train on
+     * @param train      the dataset entries to train on
      * @param preview    the held-out entries shown in previews
      * @param validation the held-out entries whose recall is measured at each preview (may be empty)
      */
