@@ -27,7 +27,7 @@ import java.util.List;
  * upsampled low-resolution image concatenated on the channels), timesteps t [B], and an optional
  * conditioning embedding c [B, D]. Output [B, outChannels, S, S].
  *
- * <p>As in the paper, c is projected and added to the timestep embedding, and projected into
+ * <p>As in the paper, c (times {@code condScale}) is projected and added to the timestep embedding, and projected into
  * {@code condTokens} extra tokens that every attention layer attends to. For classifier-free
  * guidance a learned {@code null_cond} [D] replaces c: see {@link #nullCondition} and
  * {@link #dropCondition}.
@@ -132,6 +132,9 @@ public final class UNet extends Module {
         if (condProj != null) {
             if (cond == null) {
                 throw new IllegalArgumentException("this U-Net needs a conditioning embedding; pass nullCondition(B) for none");
+            }
+            if (config.condScale() != 1) {
+                cond = Ops.mul(cond, config.condScale());
             }
             emb = emb.add(condProj.forward(cond));
             if (condTokens != null) {

@@ -17,11 +17,16 @@ import java.util.List;
  * @param dropout            dropout inside residual blocks
  * @param condDim            size D of the conditioning embedding (the CLIP image embedding), 0 for none
  * @param condTokens         extra context tokens projected from the conditioning embedding (4 in unCLIP)
+ * @param condScale          factor on the conditioning embedding before it is projected; 1 when absent. A
+ *                           CLIP embedding is a unit vector whose components are about 1/√D, too small for
+ *                           AdamW (which moves each weight by about the learning rate per step) to amplify
+ *                           quickly; √D gives them unit scale
  */
 public record UNetConfig(int imageSize, int inChannels, int outChannels, int modelChannels, List<Integer> channelMult,
                          int numResBlocks, List<Integer> attentionResolutions, int headWidth, double dropout,
-                         int condDim, int condTokens) {
+                         int condDim, int condTokens, Double condScale) {
     public UNetConfig {
+        condScale = condScale == null ? 1.0 : condScale;
         channelMult = List.copyOf(channelMult);
         attentionResolutions = List.copyOf(attentionResolutions);
         if (imageSize % (1 << (channelMult.size() - 1)) != 0) {

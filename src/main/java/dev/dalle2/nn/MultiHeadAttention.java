@@ -12,8 +12,9 @@ import org.bytedeco.pytorch.global.torch;
  * a context [B, M, contextDim] (cross-attention). Optionally, extra context tokens [B, E, extraDim]
  * are projected by their own key/value layers and appended to the keys and values, so every query
  * also attends to them (GLIDE's and unCLIP's conditioning tokens). A causal mask (self-attention
- * only, no extra tokens) lets position i attend to positions ≤ i. Output [B, N, dim]. The softmax
- * attention is computed in fp32, also inside bf16 autocast (the projections follow autocast).
+ * only, no extra tokens) lets position i attend to positions ≤ i. Output [B, N, dim]. Outside
+ * autocast, and for causal attention, the attention is libtorch's fused kernel in fp32; inside CPU
+ * bf16 autocast it is two bf16 matmuls around an fp32 softmax (the projections follow autocast).
  *
  * <p>Parameters follow Hugging Face's CLIP names: {@code q_proj, k_proj, v_proj, out_proj}, plus
  * {@code extra_k_proj, extra_v_proj} when extra tokens are configured.
@@ -75,16 +76,35 @@ public final class MultiHeadAttention extends Module {
             k = Ops.cat(1, k, extraKProj.forward(extra).to(k.scalar_type()));
             v = Ops.cat(1, v, extraVProj.forward(extra).to(v.scalar_type()));
         }
-        Tensor out;
-        // The attention itself runs in fp32 even inside bf16 autocast: libtorch 2.10's bf16 CPU kernel
-        // took 289 ms against 26 ms in fp32 (forward + backward, 32 × 2 heads × 256 tokens × 64).
-        try (Autocast fp32 = Autocast.bf16(false)) {
-            out = torch.scaled_dot_product_attention(float32(splitHeads(qProj.forward(x))), float32(splitHeads(k)),
-                    float32(splitHeads(v)), new TensorOptional(), 0.0, causal, new DoubleOptional(), false);
-        }
+        Tensor q = splitHeads(qProj.forward(x));
+        Tensor out = Autocast.active() && !causal && Engine.device().is_cpu()
+                ? bf16Attention(q, splitHeads(k), splitHeads(v))
+                : fp32Attention(q, splitHeads(k), splitHeads(v));
         long b = x.size(0);
         long n = x.size(1);
         return outProj.forward(out.transpose(1, 2).reshape(b, n, -1));
+    }
+
+    /**
+     * The fused kernel in fp32. libtorch 2.10's fused bf16 CPU kernel is an order of magnitude slower
+     * (289 ms against 26 ms, forward + backward, 32 × 2 heads × 256 tokens × 64), so under autocast
+     * the inputs are cast up.
+     */
+    private Tensor fp32Attention(Tensor q, Tensor k, Tensor v) {
+        try (Autocast fp32 = Autocast.bf16(false)) {
+            return torch.scaled_dot_product_attention(float32(q), float32(k), float32(v), new TensorOptional(), 0.0,
+                    causal, new DoubleOptional(), false);
+        }
+    }
+
+    /**
+     * Attention written out as two matmuls inside CPU autocast: q·kᵀ and weights·v run as bf16
+     * matmuls, the softmax in fp32 (autocast's rule for softmax). Faster than {@link #fp32Attention}
+     * at the U-Net's widths (BENCHMARKS.md).
+     */
+    private static Tensor bf16Attention(Tensor q, Tensor k, Tensor v) {
+        Tensor scores = Ops.mul(q.matmul(k.transpose(-2, -1)), 1 / Math.sqrt(q.size(-1)));
+        return torch.softmax(scores, -1).matmul(v);
     }
 
     private static Tensor float32(Tensor t) {

@@ -1,6 +1,7 @@
 package dev.dalle2.nn;
 
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * The ADM residual block with timestep-embedding scale-and-shift:
@@ -31,14 +32,16 @@ public final class ResBlock extends Module {
     }
 
     public Tensor forward(Tensor x, Tensor emb) {
-        Tensor h = inConv.forward(Ops.silu(inNorm.forward(x)));
-        Tensor scaleShift = embProj.forward(Ops.silu(emb)).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
-        long c = scaleShift.size(1) / 2;
-        Tensor scale = scaleShift.narrow(1, 0, c).reshape(-1, c, 1, 1);
-        Tensor shift = scaleShift.narrow(1, c, c).reshape(-1, c, 1, 1);
-        h = outNorm.forward(h).mul(Ops.add(scale, 1)).add(shift);
-        h = outConv.forward(Ops.dropout(Ops.silu(h), dropout, isTraining()));
-        Tensor residual = skip == null ? x : skip.forward(x);
-        return residual.to(h.scalar_type()).add(h);
+        return Scopes.keepResult(() -> {
+            Tensor h = inConv.forward(Ops.silu(inNorm.forward(x)));
+            Tensor scaleShift = embProj.forward(Ops.silu(emb)).to(torch.ScalarType.Float);
+            long c = scaleShift.size(1) / 2;
+            Tensor scale = scaleShift.narrow(1, 0, c).reshape(-1, c, 1, 1);
+            Tensor shift = scaleShift.narrow(1, c, c).reshape(-1, c, 1, 1);
+            h = outNorm.forward(h).mul(Ops.add(scale, 1)).add(shift);
+            h = outConv.forward(Ops.dropout(Ops.silu(h), dropout, isTraining()));
+            Tensor residual = skip == null ? x : skip.forward(x);
+            return residual.to(h.scalar_type()).add(h);
+        });
     }
 }

@@ -21,12 +21,14 @@ public final class SpatialAttention extends Module {
     }
 
     public Tensor forward(Tensor x, Tensor extraTokens) {
-        long b = x.size(0);
-        long c = x.size(1);
-        long h = x.size(2);
-        long w = x.size(3);
-        Tensor tokens = norm.forward(x).reshape(b, c, h * w).transpose(1, 2);
-        Tensor attended = attention.forward(tokens, null, extraTokens);
-        return x.add(attended.transpose(1, 2).reshape(b, c, h, w).to(x.scalar_type()));
+        return Scopes.keepResult(() -> {
+            long b = x.size(0);
+            long c = x.size(1);
+            long h = x.size(2);
+            long w = x.size(3);
+            Tensor tokens = norm.forward(x).reshape(b, c, h * w).transpose(1, 2);
+            Tensor attended = attention.forward(tokens, null, extraTokens);
+            return x.add(attended.transpose(1, 2).reshape(b, c, h, w).to(x.scalar_type()));
+        });
     }
 }

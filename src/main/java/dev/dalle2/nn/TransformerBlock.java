@@ -26,9 +26,11 @@ public final class TransformerBlock extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        Tensor h = x.add(Ops.dropout(attention.forward(norm1.forward(x)), dropout, isTraining()));
-        Tensor m = mlp.fc2.forward(activation.apply(mlp.fc1.forward(norm2.forward(h))));
-        return h.add(Ops.dropout(m, dropout, isTraining()));
+        return Scopes.keepResult(() -> {
+            Tensor h = x.add(Ops.dropout(attention.forward(norm1.forward(x)), dropout, isTraining()));
+            Tensor m = mlp.fc2.forward(activation.apply(mlp.fc1.forward(norm2.forward(h))));
+            return h.add(Ops.dropout(m, dropout, isTraining()));
+        });
     }
 
     /** The two linear layers of the feed-forward part; the activation lives in the block. */

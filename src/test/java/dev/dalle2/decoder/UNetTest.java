@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class UNetTest {
     static UNetConfig tiny(int inChannels, int condDim) {
         return new UNetConfig(16, inChannels, 3, 16, List.of(1, 2), 1, condDim > 0 ? List.of(8) : List.of(), 8, 0.0,
-                condDim, condDim > 0 ? 4 : 0);
+                condDim, condDim > 0 ? 4 : 0, null);
     }
 
     private static void assertShapePreserved(UNetConfig c) {
@@ -30,13 +30,13 @@ class UNetTest {
     void outputShapeEqualsInputShapeForEveryConfigKind() {
         assertShapePreserved(tiny(3, 12));
         assertShapePreserved(tiny(6, 0));
-        assertShapePreserved(new UNetConfig(32, 3, 3, 32, List.of(1, 2, 2), 2, List.of(16, 8), 32, 0.1, 16, 4));
-        assertShapePreserved(new UNetConfig(64, 6, 3, 16, List.of(1, 2, 3, 4), 1, List.of(), 64, 0.0, 0, 0));
+        assertShapePreserved(new UNetConfig(32, 3, 3, 32, List.of(1, 2, 2), 2, List.of(16, 8), 32, 0.1, 16, 4, null));
+        assertShapePreserved(new UNetConfig(64, 6, 3, 16, List.of(1, 2, 3, 4), 1, List.of(), 64, 0.0, 0, 0, null));
     }
 
     @Test
     void cpuDecoderConfigHasTheDesignedSize() {
-        UNet net = new UNet(new UNetConfig(32, 3, 3, 64, List.of(1, 2, 2), 2, List.of(16, 8), 64, 0.1, 64, 4));
+        UNet net = new UNet(new UNetConfig(32, 3, 3, 64, List.of(1, 2, 2), 2, List.of(16, 8), 64, 0.1, 64, 4, null));
         long n = net.parameterCount();
         assertTrue(n > 6_000_000 && n < 9_000_000, "parameters: " + n);
     }
@@ -87,5 +87,28 @@ class UNetTest {
         UNet net = new UNet(tiny(3, 12));
         assertThrows(IllegalArgumentException.class,
                 () -> net.forward(Ops.randn(null, 1, 3, 16, 16), Ops.longTensor(new long[] {1}, 1), null));
+    }
+
+    @Test
+    void condScaleMultipliesTheConditionBeforeItIsProjected() {
+        UNetConfig plain = tiny(3, 12);
+        UNetConfig scaled = new UNetConfig(16, 3, 3, 16, List.of(1, 2), 1, List.of(8), 8, 0.0, 12, 4, 8.0);
+        assertEquals(1.0, plain.condScale());
+        UNet a = new UNet(plain);
+        UNet b = new UNet(scaled);
+        // Random weights everywhere: a fresh U-Net's zero-initialised output layers would hide the condition.
+        Map<String, Tensor> weights = new java.util.LinkedHashMap<>();
+        a.namedParameters().forEach((name, p) -> weights.put(name, Ops.mul(Ops.randn(Ops.generator(name.hashCode()), p.shape()), 0.2)));
+        a.load(weights, true);
+        b.load(weights, true);
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor x = Ops.randn(Ops.generator(3), 2, 3, 16, 16);
+            Tensor t = Ops.longTensor(new long[] {5, 700}, 2);
+            Tensor cond = Ops.randn(Ops.generator(4), 2, 12);
+            float[] expected = Ops.toFloats(a.forward(x, t, Ops.mul(cond, 8)));
+            float[] actual = Ops.toFloats(b.forward(x, t, cond));
+            assertArrayEquals(expected, actual, 1e-5f);
+            assertFalse(java.util.Arrays.equals(expected, Ops.toFloats(a.forward(x, t, cond))), "the scale matters");
+        }
     }
 }

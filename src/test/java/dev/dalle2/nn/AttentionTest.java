@@ -8,6 +8,7 @@ import java.util.Map;
 
 import static dev.dalle2.nn.NnTesting.*;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AttentionTest {
     /** Identity projections: the layer then computes softmax(x xᵀ/√d) x. */
@@ -65,5 +66,31 @@ class AttentionTest {
         assertThrows(IllegalArgumentException.class,
                 () -> plain.forward(Ops.randn(null, 1, 3, 8), null, Ops.randn(null, 1, 2, 8)));
         assertThrows(IllegalArgumentException.class, () -> new MultiHeadAttention(10, 3, false));
+    }
+
+    @Test
+    void bf16AutocastAttentionMatchesFp32WithinBf16Precision() {
+        MultiHeadAttention a = new MultiHeadAttention(64, 2, 0, 16, false);
+        Tensor x = Ops.randn(Ops.generator(1), 2, 40, 64);
+        Tensor extra = Ops.randn(Ops.generator(2), 2, 4, 16);
+        float[] fp32 = Ops.toFloats(a.forward(x, null, extra));
+        float[] bf16;
+        try (Autocast on = Autocast.bf16(true)) {
+            Tensor y = a.forward(x, null, extra);
+            assertShape(y, 2, 40, 64);
+            bf16 = Ops.toFloats(y.to(org.bytedeco.pytorch.global.torch.ScalarType.Float));
+        }
+        double worst = 0;
+        double scale = 0;
+        for (int i = 0; i < fp32.length; i++) {
+            worst = Math.max(worst, Math.abs(fp32[i] - bf16[i]));
+            scale = Math.max(scale, Math.abs(fp32[i]));
+        }
+        assertTrue(worst < 0.03 * scale, "largest difference " + worst + " of outputs up to " + scale);
+        assertGradientsReachEveryParameter(a, () -> {
+            try (Autocast on = Autocast.bf16(true)) {
+                return squares(a.forward(x, null, extra).to(org.bytedeco.pytorch.global.torch.ScalarType.Float));
+            }
+        });
     }
 }

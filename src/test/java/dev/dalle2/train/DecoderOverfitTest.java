@@ -54,7 +54,7 @@ class DecoderOverfitTest {
         
         Engine.seed(0);
         int s = 32;
-        UNetConfig unet = new UNetConfig(s, 3, 3, 32, List.of(1, 2), 1, List.of(), 32, 0.0, 8, 2);
+        UNetConfig unet = new UNetConfig(s, 3, 3, 32, List.of(1, 2), 1, List.of(), 32, 0.0, 8, 2, null);
         UNet model = new UNet(unet);
         UNet average = new UNet(unet);
         float[] cond = {1, 0, 0, 0, 0, 0, 0, 1};

@@ -21,7 +21,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 class ResumeAndPrecisionTest {
-    private static final UNetConfig TINY = new UNetConfig(8, 3, 3, 8, List.of(1, 2), 1, List.of(4), 8, 0.1, 4, 2);
+    private static final UNetConfig TINY = new UNetConfig(8, 3, 3, 8, List.of(1, 2), 1, List.of(4), 8, 0.1, 4, 2, null);
     private static final DiffusionConfig DIFFUSION = new DiffusionConfig("cosine", 100, Prediction.V);
     private static final SamplingConfig SAMPLING = new SamplingConfig("ddim", 4, 0.0, 2.0, "clip");
 

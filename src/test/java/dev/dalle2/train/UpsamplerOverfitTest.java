@@ -27,7 +27,7 @@ class UpsamplerOverfitTest {
     void upsamplerRestoresItsSingleTrainingImage(@TempDir Path run) throws Exception {
         Engine.seed(0);
         int s = 32;
-        UNetConfig unet = new UNetConfig(s, 6, 3, 32, List.of(1, 2), 1, List.of(), 32, 0.0, 0, 0);
+        UNetConfig unet = new UNetConfig(s, 6, 3, 32, List.of(1, 2), 1, List.of(), 32, 0.0, 0, 0, null);
         UNet model = new UNet(unet);
         UNet average = new UNet(unet);
         float[] image = pattern(s);
