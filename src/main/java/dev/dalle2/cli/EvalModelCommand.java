@@ -143,8 +143,8 @@ final class EvalModelCommand implements Callable<Integer> {
     private static void reportConceptRecall(Pipeline pipeline, CaptionDataset data, Labels concepts, int[] chosen,
                                             float[] generatedEmbeds, PrintWriter out) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor labels = ClipEvaluation.textEmbeddings(pipeline.clip().model(), pipeline.clip().tokenizer(),
-                    concepts.texts(), 256);
+            Tensor labels = ClipEvaluation.labelEmbeddings(pipeline.clip().model(), pipeline.clip().tokenizer(),
+                    concepts, 256);
             long[] labelOf = Arrays.stream(chosen).asLongStream().toArray();
             int[] realEntries = Arrays.stream(chosen).map(c -> concepts.firstEntry()[c]).toArray();
             Tensor real = ClipEvaluation.imageEmbeddings(pipeline.clip().model(), data, realEntries, 256);

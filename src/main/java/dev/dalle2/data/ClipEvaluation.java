@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * How well a CLIP model matches held-out images and texts.
  *
- * <p>Retrieval is scored against the entries' distinct {@link Labels}. Image→text recall@k is the
+ * <p>Retrieval is scored against the entries' distinct {@link Labels}, each embedded as the mean of
+ * its captions' embeddings ({@link #labelEmbeddings}). Image→text recall@k is the
  * fraction of images whose own label is among the k labels most similar to them; text→image
  * recall@k the fraction of labels with one of their images among the k most similar images.
  *
@@ -44,7 +45,7 @@ public final class ClipEvaluation {
             Tensor images = imageEmbeddings(clip, data, entries, batchSize);
             Labels labels = Labels.of(data, entries);
             long[] labelOf = labels.labelOf();
-            Tensor texts = textEmbeddings(clip, tokenizer, labels.texts(), batchSize);
+            Tensor texts = labelEmbeddings(clip, tokenizer, labels, batchSize);
             float[] sim = Ops.toFloats(images.matmul(texts.t()).contiguous());
             int n = entries.length;
             int m = labels.size();
@@ -90,6 +91,26 @@ public final class ClipEvaluation {
             }
         }
         return Ops.tensor(all, texts.size(), d);
+    }
+
+    /**
+     * [M, D] unit embeddings of the labels, each the normalised mean of its captions' embeddings (CLIP's
+     * prompt ensembling: a name is described by all its templates at once).
+     */
+    public static Tensor labelEmbeddings(ClipModel clip, BpeTokenizer tokenizer, Labels labels, int batchSize) {
+        List<String> all = labels.captions().stream().flatMap(List::stream).toList();
+        float[] each = Ops.toFloats(textEmbeddings(clip, tokenizer, all, batchSize));
+        int d = clip.config().embedDim();
+        float[] mean = new float[labels.size() * d];
+        int row = 0;
+        for (int label = 0; label < labels.size(); label++) {
+            for (int c = 0; c < labels.captions().get(label).size(); c++, row++) {
+                for (int j = 0; j < d; j++) {
+                    mean[label * d + j] += each[row * d + j];
+                }
+            }
+        }
+        return Ops.normalize(Ops.tensor(mean, labels.size(), d));
     }
 
     /**

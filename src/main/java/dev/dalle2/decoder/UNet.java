@@ -27,8 +27,8 @@ import java.util.List;
  * upsampled low-resolution image concatenated on the channels), timesteps t [B], and an optional
  * conditioning embedding c [B, D]. Output [B, outChannels, S, S].
  *
- * <p>As in the paper, c (times {@code condScale}) is projected and added to the timestep embedding, and projected into
- * {@code condTokens} extra tokens that every attention layer attends to. For classifier-free
+ * <p>As in the paper, c (times {@code condScale}) is projected and added to the timestep embedding,
+ * and projected into {@code condTokens} extra tokens that every attention layer attends to. For classifier-free
  * guidance a learned {@code null_cond} [D] replaces c: see {@link #nullCondition} and
  * {@link #dropCondition}.
  *

@@ -14,7 +14,7 @@ import org.bytedeco.pytorch.global.torch;
  * also attends to them (GLIDE's and unCLIP's conditioning tokens). A causal mask (self-attention
  * only, no extra tokens) lets position i attend to positions ≤ i. Output [B, N, dim]. Outside
  * autocast, and for causal attention, the attention is libtorch's fused kernel in fp32; inside CPU
- * bf16 autocast it is two bf16 matmuls around an fp32 softmax (the projections follow autocast).
+ * bf16 autocast it is two bf16 matmuls around a softmax (the projections follow autocast).
  *
  * <p>Parameters follow Hugging Face's CLIP names: {@code q_proj, k_proj, v_proj, out_proj}, plus
  * {@code extra_k_proj, extra_v_proj} when extra tokens are configured.
@@ -98,9 +98,9 @@ public final class MultiHeadAttention extends Module {
     }
 
     /**
-     * Attention written out as two matmuls inside CPU autocast: q·kᵀ and weights·v run as bf16
-     * matmuls, the softmax in fp32 (autocast's rule for softmax). Faster than {@link #fp32Attention}
-     * at the U-Net's widths (BENCHMARKS.md).
+     * Attention written out inside CPU autocast: q·kᵀ and weights·v are bf16 matmuls, the softmax
+     * follows autocast's rules, as the PyTorch reference computes it. Faster than {@link #fp32Attention}
+     * at the U-Net's widths and within bf16 precision of it (BENCHMARKS.md, AttentionTest).
      */
     private static Tensor bf16Attention(Tensor q, Tensor k, Tensor v) {
         Tensor scores = Ops.mul(q.matmul(k.transpose(-2, -1)), 1 / Math.sqrt(q.size(-1)));
