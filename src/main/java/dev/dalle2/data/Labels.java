@@ -39,7 +39,7 @@ public record Labels(List<String> names, List<List<String>> captions, int[] firs
             captions.get(label).addAll(e.captions());
             labelOf[i] = label;
         }
-        return new Labels(List.copyOf(index.keySet()), captions.stream().map(c -> List.copyOf(c)).toList(),
+        return new Labels(List.copyOf(index.keySet()), captions.stream().map(List::copyOf).toList(),
                 Arrays.copyOf(first, captions.size()), labelOf);
     }
 
