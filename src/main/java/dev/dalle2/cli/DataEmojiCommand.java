@@ -11,10 +11,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code dalle2 data emoji}: fetches the Noto, Twemoji and OpenMoji npm packages and writes the emoji dataset. */
+/** {@code dalle2 data emoji}: fetches the Noto, Twemoji, OpenMoji and Fluent Emoji npm packages and writes the emoji dataset. */
 @Command(name = "emoji", mixinStandardHelpOptions = true,
-        description = "Fetch emoji-datasource-google, emoji-datasource-twitter and openmoji with npm (once, into the "
-                + "cache) and write the emoji dataset: images/<group>/*.png, captions.jsonl, LICENSES.md, README.md.")
+        description = "Fetch emoji-datasource-google, emoji-datasource-twitter, openmoji and fluentui-emoji with npm "
+                + "(once, into the cache) and write the emoji dataset: images/<group>/*.png, captions.jsonl, LICENSES.md, README.md.")
 final class DataEmojiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,11 +36,11 @@ final class DataEmojiCommand implements Callable<Integer> {
                 cache == null ? NpmPackages.defaultCache() : cache, System.err);
         EmojiDatasetBuilder.Result result = EmojiDatasetBuilder.build(packages, out, size, System.err);
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("%-10s %8s %9s%n", "group", "images", "concepts");
+        o.printf("%-12s %8s %9s%n", "group", "images", "concepts");
         for (EmojiDatasetBuilder.Count c : result.groups()) {
-            o.printf("%-10s %8d %9d%n", c.group(), c.images(), c.concepts());
+            o.printf("%-12s %8d %9d%n", c.group(), c.images(), c.concepts());
         }
-        o.printf("%-10s %8d %9d%n", "total", result.total().images(), result.total().concepts());
+        o.printf("%-12s %8d %9d%n", "total", result.total().images(), result.total().concepts());
         o.printf("wrote %dx%d images to %s%n", size, size, out);
         return 0;
     }

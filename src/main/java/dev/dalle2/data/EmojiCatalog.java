@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -24,11 +25,15 @@ import java.util.stream.Collectors;
  * the variation selector FE0F, so emoji-datasource's {@code unified} and OpenMoji's {@code hexcode}
  * meet. An emoji's <em>concept</em> is the name of the emoji without its skin tones (OpenMoji's
  * annotation, else emoji-datasource's name) in lower case, so every style and every skin tone of one
- * emoji share it; the tones are named in the captions instead ("… with medium skin tone").
+ * emoji share it; the tones are named in the captions instead ("… with medium skin tone"). Emoji
+ * can also be found by the slug of a name ({@link #codepointsNamed}), which is how Fluent Emoji
+ * names its files.
  */
 final class EmojiCatalog {
     private static final Map<String, String> TONES = Map.of("1F3FB", "light", "1F3FC", "medium-light",
             "1F3FD", "medium", "1F3FE", "medium-dark", "1F3FF", "dark");
+    /** Skin-tone endings of a name slug, the longer before the shorter they end with; "default" is no tone. */
+    private static final List<String> SLUG_TONES = List.of("medium-light", "medium-dark", "default", "light", "medium", "dark");
     private static final Map<String, String> GROUP_WORDS = Map.of("smileys-emotion", "smileys and emotion",
             "people-body", "people and body", "animals-nature", "animals and nature", "food-drink", "food and drink",
             "travel-places", "travel and places");
@@ -38,6 +43,8 @@ final class EmojiCatalog {
 
     private final Map<String, JsonNode> datasource = new HashMap<>();
     private final Map<String, JsonNode> openmoji = new HashMap<>();
+    /** Code points (without tone) by the slug of a name: OpenMoji's annotation, emoji-datasource's name and short names. */
+    private final Map<String, String> bySlug = new HashMap<>();
 
     /**
      * One emoji: its code points without FE0F (e.g. {@code 1F44B-1F3FE}), its concept, its skin tones
@@ -48,17 +55,26 @@ final class EmojiCatalog {
     /** Reads emoji-datasource {@code emoji.json} files and an OpenMoji {@code openmoji.json}. */
     static EmojiCatalog read(List<Path> datasourceFiles, Path openmojiFile) throws IOException {
         EmojiCatalog catalog = new EmojiCatalog();
+        Map<String, String> datasourceSlugs = new LinkedHashMap<>();
         for (Path file : datasourceFiles) {
             for (JsonNode entry : array(file)) {
-                catalog.datasource.putIfAbsent(normalise(entry.path("unified").asText()), entry);
+                String key = normalise(entry.path("unified").asText());
+                catalog.datasource.putIfAbsent(key, entry);
+                datasourceSlugs.putIfAbsent(slug(entry.path("name").asText()), key);
+                entry.path("short_names").forEach(name -> datasourceSlugs.putIfAbsent(slug(name.asText()), key));
                 for (JsonNode variation : entry.path("skin_variations")) {
                     catalog.datasource.putIfAbsent(normalise(variation.path("unified").asText()), entry);
                 }
             }
         }
         for (JsonNode entry : array(openmojiFile)) {
-            catalog.openmoji.putIfAbsent(normalise(entry.path("hexcode").asText()), entry);
+            String key = normalise(entry.path("hexcode").asText());
+            catalog.openmoji.putIfAbsent(key, entry);
+            if (entry.path("skintone").asText().isEmpty()) {
+                catalog.bySlug.putIfAbsent(slug(entry.path("annotation").asText()), key);
+            }
         }
+        datasourceSlugs.forEach(catalog.bySlug::putIfAbsent);
         return catalog;
     }
 
@@ -83,6 +99,45 @@ final class EmojiCatalog {
     static String normalise(String hexcode) {
         return Arrays.stream(hexcode.strip().toUpperCase(Locale.ROOT).split("[-\\s]+"))
                 .filter(c -> !c.isEmpty() && !c.equals("FE0F")).collect(Collectors.joining("-"));
+    }
+
+    /**
+     * A name as a file-name slug: lower case, apostrophes and dots dropped, every other run of
+     * characters that are not letters or digits one '-' ("one o’clock" → {@code one-oclock}).
+     */
+    static String slug(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("['’.]", "").replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-|-$", "");
+    }
+
+    /**
+     * The code points of the emoji that a slug names, as Fluent Emoji's files are named: the slug of its
+     * name ({@link #slug}), then optionally its skin tone or {@code default} ({@code waving-hand-medium-dark}
+     * is 1F44B-1F3FE); null when no emoji has that name, or not in that tone.
+     */
+    String codepointsNamed(String slug) {
+        if (bySlug.containsKey(slug)) {
+            return bySlug.get(slug);
+        }
+        for (String tone : SLUG_TONES) {
+            String base = slug.endsWith("-" + tone) ? bySlug.get(slug.substring(0, slug.length() - tone.length() - 1)) : null;
+            if (base != null) {
+                return tone.equals("default") ? base : toned(base, tone);
+            }
+        }
+        return null;
+    }
+
+    /** The code points of {@code base} in one skin tone, from emoji-datasource's skin variations; null when it has none. */
+    private String toned(String base, String tone) {
+        String code = TONES.entrySet().stream().filter(e -> e.getValue().equals(tone)).findFirst().orElseThrow().getKey();
+        JsonNode variations = datasource.containsKey(base) ? datasource.get(base).path("skin_variations") : null;
+        for (String key : List.of(code, code + "-" + code)) {
+            if (variations != null && variations.has(key)) {
+                return normalise(variations.get(key).path("unified").asText());
+            }
+        }
+        return null;
     }
 
     /** The emoji with these code points (as either package writes them). */

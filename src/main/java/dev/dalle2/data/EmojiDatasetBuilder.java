@@ -35,36 +35,46 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Builds the emoji dataset from three unpacked npm packages: Noto (emoji-datasource-google's 64-pixel
- * PNGs), Twemoji (emoji-datasource-twitter's) and OpenMoji (SVGs rendered with jsvg), every skin-tone
- * variation included. It writes a dataset folder: {@code images/<group>/<code points>.png} at S×S
- * (composited over white), {@code captions.jsonl} (captions, concept and group ∈ {noto, twemoji,
- * openmoji} from {@link EmojiCatalog}), {@code LICENSES.md} with the three sets' attributions and a
- * {@code README.md} with the counts.
+ * Builds the emoji dataset from four unpacked npm packages: Noto (emoji-datasource-google's 64-pixel
+ * PNGs), Twemoji (emoji-datasource-twitter's), OpenMoji (SVGs rendered with jsvg) and Fluent Emoji
+ * (fluentui-emoji's SVGs in two styles, flat and colour, matched to code points by their file names),
+ * every skin-tone variation included. It writes a dataset folder: {@code images/<group>/<code points>.png}
+ * at S×S (composited over white), {@code captions.jsonl} (captions, concept and group ∈ {noto, twemoji,
+ * openmoji, fluent-flat, fluent-color} from {@link EmojiCatalog}), {@code LICENSES.md} with the sets'
+ * attributions and a {@code README.md} with the counts.
  */
 public final class EmojiDatasetBuilder {
     public static final String GOOGLE_PACKAGE = "emoji-datasource-google";
     public static final String TWITTER_PACKAGE = "emoji-datasource-twitter";
     public static final String OPENMOJI_PACKAGE = "openmoji";
+    public static final String FLUENT_PACKAGE = "fluentui-emoji";
     public static final String DATASOURCE_VERSION = "16.0.0";
     public static final String OPENMOJI_VERSION = "17.0.0";
+    public static final String FLUENT_VERSION = "1.3.0";
+    private static final String FLUENT_LICENSE = "LICENSE-fluentui-emoji.txt";
+    /** Fluent Emoji's styles, each the group it becomes and the package's folder of its SVGs. */
+    private static final List<FluentStyle> FLUENT_STYLES = List.of(new FluentStyle("fluent-flat", "icons/flat"),
+            new FluentStyle("fluent-color", "icons/modern"));
     public static final int DEFAULT_SIZE = 64;
     /** Threads that render and write images: writing is bound by each file's sync to disk more than by the CPU. */
     private static final int WRITERS = 8;
     private static final String REPEATED = "the same code points as an earlier image of its group";
+    private static final String UNKNOWN_NAME = "Fluent Emoji files whose name matches no emoji";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EmojiDatasetBuilder() {}
 
-    /** The unpacked {@code package/} folders of the three npm packages. */
-    public record Packages(Path google, Path twitter, Path openmoji) {
+    /** The unpacked {@code package/} folders of the four npm packages. */
+    public record Packages(Path google, Path twitter, Path openmoji, Path fluent) {
         /** The pinned packages, fetched into {@code cache} by {@link NpmPackages} when they are not there yet. */
         public static Packages fetch(Path cache, PrintStream log) throws IOException {
             return new Packages(NpmPackages.fetch(cache, GOOGLE_PACKAGE, DATASOURCE_VERSION, log),
                     NpmPackages.fetch(cache, TWITTER_PACKAGE, DATASOURCE_VERSION, log),
-                    NpmPackages.fetch(cache, OPENMOJI_PACKAGE, OPENMOJI_VERSION, log));
+                    NpmPackages.fetch(cache, OPENMOJI_PACKAGE, OPENMOJI_VERSION, log),
+                    NpmPackages.fetch(cache, FLUENT_PACKAGE, FLUENT_VERSION, log));
         }
     }
 
@@ -73,6 +83,8 @@ public final class EmojiDatasetBuilder {
 
     /** The counts per group, the total and the number of emoji skipped. */
     public record Result(List<Count> groups, Count total, int skipped) {}
+
+    private record FluentStyle(String group, String folder) {}
 
     /** One image to make: its group, its code points as the package writes them, and its PNG or SVG file. */
     private record Item(String group, String hexcode, Path file) {}
@@ -89,6 +101,7 @@ public final class EmojiDatasetBuilder {
         Path openmojiJson = packages.openmoji().resolve("data/openmoji.json");
         EmojiCatalog catalog = EmojiCatalog.read(List.of(packages.google().resolve("emoji.json"),
                 packages.twitter().resolve("emoji.json")), openmojiJson);
+        String fluentLicense = Files.readString(packages.fluent().resolve("LICENSE"));
         Skips skips = new Skips();
         List<Item> items = new ArrayList<>(datasourceItems("noto", packages.google(), "google", skips));
         items.addAll(datasourceItems("twemoji", packages.twitter(), "twitter", skips));
@@ -97,6 +110,9 @@ public final class EmojiDatasetBuilder {
             if (hasCodepoints(openmojiJson, hexcode, skips)) {
                 items.add(new Item("openmoji", hexcode, packages.openmoji().resolve("color/svg/" + hexcode + ".svg")));
             }
+        }
+        for (FluentStyle style : FLUENT_STYLES) {
+            items.addAll(fluentItems(style.group(), packages.fluent().resolve(style.folder()), catalog, skips));
         }
 
         StringBuilder lines = new StringBuilder();
@@ -140,6 +156,7 @@ public final class EmojiDatasetBuilder {
         }
         AtomicFiles.writeString(out.resolve(CaptionSource.CAPTIONS), lines.toString());
         AtomicFiles.writeString(out.resolve("LICENSES.md"), licenses(size));
+        AtomicFiles.writeString(out.resolve(FLUENT_LICENSE), fluentLicense);
         Result result = new Result(groups, total, skips.total());
         AtomicFiles.writeString(out.resolve("README.md"), readme(result, size, out));
         return result;
@@ -158,6 +175,26 @@ public final class EmojiDatasetBuilder {
                 if (form.path("has_img_" + style).asBoolean(true) && form.path("image").isTextual()
                         && hasCodepoints(json, hexcode, skips)) {
                     items.add(new Item(group, hexcode, dir.resolve(form.path("image").asText())));
+                }
+            }
+        }
+        return items;
+    }
+
+    /** Fluent Emoji's SVGs in {@code dir}, by file name, each matched to its emoji's code points; a name no emoji has is skipped. */
+    private static List<Item> fluentItems(String group, Path dir, EmojiCatalog catalog, Skips skips) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "no such folder in the Fluent Emoji package");
+        }
+        List<Item> items = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".svg")).sorted().toList()) {
+                String name = file.getFileName().toString();
+                String codepoints = catalog.codepointsNamed(name.substring(0, name.length() - ".svg".length()));
+                if (codepoints == null) {
+                    skips.add(UNKNOWN_NAME, file.toString());
+                } else {
+                    items.add(new Item(group, codepoints, file));
                 }
             }
         }
@@ -252,7 +289,7 @@ public final class EmojiDatasetBuilder {
         return """
                 # Licences and attribution
 
-                The images in this folder come from three emoji sets, each under its own licence. Each image was
+                The images in this folder come from four emoji sets, each under its own licence. Each image was
                 composited over white and, where its source is not %1$d×%1$d pixels, scaled (PNG) or rendered
                 (SVG) to %1$d×%1$d; no other change was made.
 
@@ -261,6 +298,7 @@ public final class EmojiDatasetBuilder {
                 | `images/noto/` | Noto Emoji by Google, from the npm package emoji-datasource-google %2$s | [Apache License 2.0](https://github.com/googlefonts/noto-emoji/blob/main/LICENSE) |
                 | `images/twemoji/` | Twemoji graphics, copyright Twitter, Inc and other contributors, from the npm package emoji-datasource-twitter %2$s | [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/) |
                 | `images/openmoji/` | OpenMoji %3$s, rendered from its SVGs | [CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/) |
+                | `images/fluent-flat/`, `images/fluent-color/` | Fluent Emoji by Microsoft (flat and colour styles), rendered from the SVGs of the npm package fluentui-emoji %4$s | [MIT](https://github.com/microsoft/fluentui-emoji/blob/main/LICENSE) |
 
                 - **Noto Emoji**: Copyright Google Inc., licensed under the Apache License, Version 2.0.
                 - **Twemoji**: Copyright Twitter, Inc and other contributors. Graphics licensed under CC-BY 4.0:
@@ -268,11 +306,15 @@ public final class EmojiDatasetBuilder {
                 - **OpenMoji**: All emojis designed by OpenMoji – the open-source emoji and icon project. License:
                   CC BY-SA 4.0 (https://openmoji.org). The rendered PNGs in `images/openmoji/` are an adaptation and are
                   shared under the same licence.
+                - **Fluent Emoji**: Copyright (c) Microsoft Corporation, MIT License
+                  (https://github.com/microsoft/fluentui-emoji); packaged for npm as fluentui-emoji, Copyright (c) 2022
+                  Mohammad Abu Mattar, MIT License. The licence's full text, as the package ships it, is in
+                  `%5$s`; it must travel with the images.
 
                 `captions.jsonl` is made from the metadata of emoji-datasource (`emoji.json`, Copyright (c) 2013
                 Cal Henderson (iamcal), MIT licence: https://github.com/iamcal/emoji-data) and of OpenMoji
                 (`openmoji.json`: annotations and tags, CC BY-SA 4.0, with CLDR names from the Unicode Consortium).
-                """.formatted(size, DATASOURCE_VERSION, OPENMOJI_VERSION);
+                """.formatted(size, DATASOURCE_VERSION, OPENMOJI_VERSION, FLUENT_VERSION, FLUENT_LICENSE);
     }
 
     private static String readme(Result result, int size, Path out) {
@@ -282,12 +324,13 @@ public final class EmojiDatasetBuilder {
         return """
                 # Emoji
 
-                %1$,d emoji images of %2$d×%2$d pixels in three styles, %3$,d distinct concepts, every skin tone
+                %1$,d emoji images of %2$d×%2$d pixels in %8$d styles, %3$,d distinct concepts, every skin tone
                 included. Made by
 
                     dalle2 data emoji --out %4$s --size %2$d
 
-                from the npm packages emoji-datasource-google and emoji-datasource-twitter %5$s and openmoji %6$s.
+                from the npm packages emoji-datasource-google and emoji-datasource-twitter %5$s, openmoji %6$s and
+                fluentui-emoji %9$s.
 
                 | group | images | concepts |
                 | --- | ---: | ---: |
@@ -299,11 +342,12 @@ public final class EmojiDatasetBuilder {
                 - `captions.jsonl`: one JSON object a line, `{"image", "caption", "captions", "concept", "group",
                   "emoji", "codepoints"}`. The captions are lower case, made from the emoji's name, OpenMoji's tags,
                   emoji-datasource's category, subcategory and short names, and name the skin tone ("… with medium
-                  skin tone"). The concept is the emoji's name without skin tone, shared by the three styles.
-                - `LICENSES.md`: the licences and attributions, which must travel with the images.
+                  skin tone"). The concept is the emoji's name without skin tone, shared by all styles.
+                - `LICENSES.md` and `%10$s`: the licences and attributions, which must travel with the images.
 
                 Hold a style out for validation with the split `group:openmoji`.
                 """.formatted(result.total().images(), size, result.total().concepts(), out.getFileName(),
-                DATASOURCE_VERSION, OPENMOJI_VERSION, rows);
+                DATASOURCE_VERSION, OPENMOJI_VERSION, rows, result.groups().size(), FLUENT_VERSION,
+                FLUENT_LICENSE);
     }
 }

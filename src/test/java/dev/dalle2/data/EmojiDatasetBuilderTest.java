@@ -26,20 +26,22 @@ class EmojiDatasetBuilderTest {
     private final PrintStream err = new PrintStream(log, true, StandardCharsets.UTF_8);
 
     @Test
-    void buildsAllThreeStylesWithSharedConceptsAndSkinTones(@TempDir Path tmp) throws IOException {
+    void buildsAllStylesWithSharedConceptsAndSkinTones(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("emoji");
         EmojiDatasetBuilder.Result result = EmojiDatasetBuilder.build(TestData.emojiPackages(tmp.resolve("pkgs")), out, 16, err);
         assertEquals(List.of(new EmojiDatasetBuilder.Count("noto", 3, 2), new EmojiDatasetBuilder.Count("twemoji", 3, 2),
-                new EmojiDatasetBuilder.Count("openmoji", 1, 1)), result.groups());
-        assertEquals(new EmojiDatasetBuilder.Count("total", 7, 2), result.total());
-        assertEquals(2, result.skipped(), "two OpenMoji SVGs are missing");
-        assertTrue(log.toString().contains("skipped 2 of 9 entries: 2 unreadable images"), log.toString());
+                new EmojiDatasetBuilder.Count("openmoji", 1, 1), new EmojiDatasetBuilder.Count("fluent-flat", 3, 2),
+                new EmojiDatasetBuilder.Count("fluent-color", 1, 1)), result.groups());
+        assertEquals(new EmojiDatasetBuilder.Count("total", 11, 2), result.total());
+        assertEquals(4, result.skipped(), "two OpenMoji SVGs are missing; two Fluent names match no emoji");
+        assertTrue(log.toString().contains("skipped 4 of 15 entries: 2 Fluent Emoji files whose name matches no emoji, "
+                + "2 unreadable images (first: "), log.toString());
 
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve("captions.jsonl"))) {
             lines.add(new ObjectMapper().readTree(line));
         }
-        assertEquals(7, lines.size());
+        assertEquals(11, lines.size());
         Map<String, Set<String>> conceptsByImage = lines.stream().collect(Collectors.groupingBy(
                 l -> l.get("codepoints").asText(), Collectors.mapping(l -> l.get("concept").asText(), Collectors.toSet())));
         assertEquals(Map.of("1F34E", Set.of("red apple"), "1F44B", Set.of("waving hand"), "1F44B-1F3FD", Set.of("waving hand")),
@@ -62,6 +64,11 @@ class EmojiDatasetBuilderTest {
                 texts(tone.get("captions")));
         assertEquals("openmoji", lines.get(6).get("group").asText());
         assertEquals(lines.get(0).get("captions"), lines.get(6).get("captions"), "the same emoji has the same captions in every style");
+        assertEquals(List.of("images/fluent-flat/1f34e.png", "images/fluent-flat/1f44b.png",
+                "images/fluent-flat/1f44b-1f3fd.png", "images/fluent-color/1f34e.png"),
+                lines.subList(7, 11).stream().map(l -> l.get("image").asText()).toList(),
+                "Fluent's files matched by name: red-apple, waving-hand-default (no tone), waving-hand-medium");
+        assertEquals(tone.get("captions"), lines.get(9).get("captions"));
 
         BufferedImage noto = ImageIO.read(out.resolve("images/noto/1f34e.png").toFile());
         assertEquals(16, noto.getWidth());
@@ -71,16 +78,19 @@ class EmojiDatasetBuilderTest {
         assertEquals(16, openmoji.getHeight());
         assertEquals(0xffffff, openmoji.getRGB(0, 0) & 0xffffff);
         assertEquals(0x00ff00, openmoji.getRGB(8, 8) & 0xffffff, "the SVG's green circle, rendered");
+        assertEquals(0x0000ff, ImageIO.read(out.resolve("images/fluent-color/1f34e.png").toFile()).getRGB(8, 8) & 0xffffff);
 
         String licences = Files.readString(out.resolve("LICENSES.md"));
         for (String part : new String[] {"Apache License 2.0", "CC BY 4.0", "Twitter, Inc and other contributors", "CC BY-SA 4.0",
-                "All emojis designed by OpenMoji – the open-source emoji and icon project", "MIT", "Cal Henderson"}) {
+                "All emojis designed by OpenMoji – the open-source emoji and icon project", "MIT", "Cal Henderson",
+                "Microsoft Corporation", "LICENSE-fluentui-emoji.txt"}) {
             assertTrue(licences.contains(part), part);
         }
-        assertTrue(Files.readString(out.resolve("README.md")).contains("| total | 7 | 2 |"));
+        assertTrue(Files.readString(out.resolve("LICENSE-fluentui-emoji.txt")).contains("Mohammad Abu Mattar"));
+        assertTrue(Files.readString(out.resolve("README.md")).contains("| total | 11 | 2 |"));
 
         CaptionDataset data = CaptionDataset.load(out, 16, err);
-        assertEquals(7, data.size());
+        assertEquals(11, data.size());
         assertEquals(1, data.indices(Split.parse("group:openmoji"), true).length);
     }
 
@@ -97,6 +107,8 @@ class EmojiDatasetBuilderTest {
         assertEquals("", EmojiCatalog.article("people holding hands"));
         assertEquals("a ", EmojiCatalog.article("kiss"));
         assertEquals("1F44B-1F3FD", EmojiCatalog.normalise("1f44b-fe0f-1f3fd"));
+        assertEquals("one-oclock", EmojiCatalog.slug("one o’clock"));
+        assertEquals("a-button-blood-type", EmojiCatalog.slug("A button (blood type)"));
     }
 
     @Test

@@ -92,7 +92,10 @@ public final class TestData {
     /**
      * Fake unpacked emoji packages under {@code root}: emoji-datasource with two emoji (a red apple,
      * and a waving hand with one skin-tone variation) and 64×64 PNGs on a transparent background for
-     * both styles; an openmoji.json with those three emoji and one SVG, the apple's.
+     * both styles; an openmoji.json with those three emoji and one SVG, the apple's; Fluent Emoji
+     * SVGs named red-apple, waving-hand-default and waving-hand-medium (matched), waving-hand-dark (a
+     * tone emoji-datasource lacks here) and blackbird (no such emoji here) in its flat style, and
+     * red-apple in its colour style, with the package's LICENSE.
      */
     public static EmojiDatasetBuilder.Packages emojiPackages(Path root) throws IOException {
         String emojiJson = """
@@ -135,7 +138,19 @@ public final class TestData {
                   <circle cx="36" cy="36" r="24" fill="#00ff00"/>
                 </svg>
                 """);
-        return new EmojiDatasetBuilder.Packages(google, twitter, openmoji);
+        Path fluent = root.resolve("fluent/package");
+        Files.createDirectories(fluent.resolve("icons/flat"));
+        Files.createDirectories(fluent.resolve("icons/modern"));
+        Files.writeString(fluent.resolve("LICENSE"), "MIT License\n\nCopyright (c) 2022 Mohammad Abu Mattar\n");
+        String blue = """
+                <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="4" y="4" width="24" height="24" fill="#0000ff"/></svg>
+                """;
+        for (String svg : new String[] {"icons/flat/red-apple.svg", "icons/flat/waving-hand-default.svg",
+                "icons/flat/waving-hand-medium.svg", "icons/flat/waving-hand-dark.svg", "icons/flat/blackbird.svg",
+                "icons/modern/red-apple.svg"}) {
+            Files.writeString(fluent.resolve(svg), blue);
+        }
+        return new EmojiDatasetBuilder.Packages(google, twitter, openmoji, fluent);
     }
 
     /** The fake packages as the npm archives {@code NAME-VERSION.tgz} in {@code cache}, as {@code npm pack} leaves them. */
@@ -144,6 +159,7 @@ public final class TestData {
         tgz(packages.google(), cache.resolve(EmojiDatasetBuilder.GOOGLE_PACKAGE + "-" + EmojiDatasetBuilder.DATASOURCE_VERSION + ".tgz"));
         tgz(packages.twitter(), cache.resolve(EmojiDatasetBuilder.TWITTER_PACKAGE + "-" + EmojiDatasetBuilder.DATASOURCE_VERSION + ".tgz"));
         tgz(packages.openmoji(), cache.resolve(EmojiDatasetBuilder.OPENMOJI_PACKAGE + "-" + EmojiDatasetBuilder.OPENMOJI_VERSION + ".tgz"));
+        tgz(packages.fluent(), cache.resolve(EmojiDatasetBuilder.FLUENT_PACKAGE + "-" + EmojiDatasetBuilder.FLUENT_VERSION + ".tgz"));
     }
 
     private static void tgz(Path pkg, Path file) throws IOException {
