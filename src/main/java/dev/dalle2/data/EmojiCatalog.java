@@ -32,6 +32,9 @@ import java.util.stream.Collectors;
 final class EmojiCatalog {
     private static final Map<String, String> TONES = Map.of("1F3FB", "light", "1F3FC", "medium-light",
             "1F3FD", "medium", "1F3FE", "medium-dark", "1F3FF", "dark");
+    /** The skin-tone modifier of each tone name ("medium" → 1F3FD). */
+    private static final Map<String, String> TONE_CODES = TONES.entrySet().stream()
+            .collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey));
     /** Skin-tone endings of a name slug, the longer before the shorter they end with; "default" is no tone. */
     private static final List<String> SLUG_TONES = List.of("medium-light", "medium-dark", "default", "light", "medium", "dark");
     private static final Map<String, String> GROUP_WORDS = Map.of("smileys-emotion", "smileys and emotion",
@@ -130,7 +133,7 @@ final class EmojiCatalog {
 
     /** The code points of {@code base} in one skin tone, from emoji-datasource's skin variations; null when it has none. */
     private String toned(String base, String tone) {
-        String code = TONES.entrySet().stream().filter(e -> e.getValue().equals(tone)).findFirst().orElseThrow().getKey();
+        String code = TONE_CODES.get(tone);
         JsonNode variations = datasource.containsKey(base) ? datasource.get(base).path("skin_variations") : null;
         for (String key : List.of(code, code + "-" + code)) {
             if (variations != null && variations.has(key)) {
