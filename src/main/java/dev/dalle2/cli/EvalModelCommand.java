@@ -28,6 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,8 @@ import java.util.concurrent.Callable;
  * {@code dalle2 eval model}: the quality of a whole model: the prior's cosine to the true image
  * embeddings against the text-embedding baseline, the CLIP score of generated images, for
  * shapes prompts the shape-and-colour accuracy of the generated images, and with
- * {@code --template} how often CLIP names the concept of a generated image, beside real ones.
+ * {@code --template} how often CLIP names the concept of a generated image, beside images decoded
+ * from real images' embeddings (the decoder alone) and the real images.
  */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Evaluate a model folder: prior cosine vs. the text-embedding baseline on held-out captions, "
@@ -139,9 +141,13 @@ final class EvalModelCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Image→text recall@5 over every concept's name, of the generated images and of real images of the same concepts. */
-    private static void reportConceptRecall(Pipeline pipeline, CaptionDataset data, Labels concepts, int[] chosen,
-                                            float[] generatedEmbeds, PrintWriter out) {
+    /**
+     * Image→text recall@5 over every concept's name, of the generated images, of images decoded from
+     * the CLIP embeddings of real images of the same concepts (the decoder alone, without the prior;
+     * written to {@code decoded/}), and of those real images.
+     */
+    private void reportConceptRecall(Pipeline pipeline, CaptionDataset data, Labels concepts, int[] chosen,
+                                     float[] generatedEmbeds, PrintWriter out) throws IOException {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor labels = ClipEvaluation.labelEmbeddings(pipeline.clip().model(), pipeline.clip().tokenizer(),
                     concepts, 256);
@@ -151,10 +157,28 @@ final class EvalModelCommand implements Callable<Integer> {
             double realRecall = ClipEvaluation.imageToTextRecall(real, labels, labelOf, 5);
             Tensor generated = Ops.tensor(generatedEmbeds, chosen.length, real.size(1));
             double generatedRecall = ClipEvaluation.imageToTextRecall(generated, labels, labelOf, 5);
-            out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: generated %.1f%%, real images of the "
-                    + "same %d concepts %.1f%% (ratio %.2f)%n", concepts.size(), 100 * generatedRecall, chosen.length,
-                    100 * realRecall, generatedRecall / realRecall);
+            double decodedRecall = ClipEvaluation.imageToTextRecall(decodedEmbeddings(pipeline, real), labels, labelOf, 5);
+            out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: generated %.1f%%, decoded from the real "
+                    + "images' CLIP embeddings %.1f%%, real images of the same %d concepts %.1f%% (ratio %.2f)%n",
+                    concepts.size(), 100 * generatedRecall, 100 * decodedRecall, chosen.length, 100 * realRecall,
+                    generatedRecall / realRecall);
         }
+    }
+
+    /** Decodes each real image embedding [N, D] once, writes the images to {@code decoded/}, and returns their CLIP embeddings. */
+    private Tensor decodedEmbeddings(Pipeline pipeline, Tensor real) throws IOException {
+        Files.createDirectories(options.out.resolve("decoded"));
+        int n = (int) real.size(0);
+        Tensor[] embeds = new Tensor[(n + batch - 1) / batch];
+        for (int start = 0; start < n; start += batch) {
+            Tensor images = pipeline.decode(real.narrow(0, start, Math.min(batch, n - start)), options.seed + start,
+                    options.settings());
+            for (int i = 0; i < images.size(0); i++) {
+                Images.write(options.out.resolve(String.format("decoded/%06d.png", start + i)), images.get(i));
+            }
+            embeds[start / batch] = ModelEvaluation.imageEmbeddings(pipeline, images);
+        }
+        return Ops.cat(0, embeds);
     }
 
     /** Up to {@code count} concepts spread evenly over the dataset's, skipping those whose prompt would not fit CLIP's context. */

@@ -114,16 +114,18 @@ final class EmojiCatalog {
     }
 
     /**
-     * The code points of the emoji that a slug names, as Fluent Emoji's files are named: the slug of its
-     * name ({@link #slug}), then optionally its skin tone or {@code default} ({@code waving-hand-medium-dark}
-     * is 1F44B-1F3FE); null when no emoji has that name, or not in that tone.
+     * The code points of the emoji that a slug names, as Fluent Emoji's files and Iconify's icons are
+     * named: the slug of its name ({@link #slug}), then optionally its skin tone or {@code default}, with or
+     * without {@code -skin-tone} ({@code waving-hand-medium-dark} and {@code waving-hand-medium-dark-skin-tone}
+     * are 1F44B-1F3FE); null when no emoji has that name, or not in that tone.
      */
     String codepointsNamed(String slug) {
         if (bySlug.containsKey(slug)) {
             return bySlug.get(slug);
         }
+        String name = slug.endsWith("-skin-tone") ? slug.substring(0, slug.length() - "-skin-tone".length()) : slug;
         for (String tone : SLUG_TONES) {
-            String base = slug.endsWith("-" + tone) ? bySlug.get(slug.substring(0, slug.length() - tone.length() - 1)) : null;
+            String base = name.endsWith("-" + tone) ? bySlug.get(name.substring(0, name.length() - tone.length() - 1)) : null;
             if (base != null) {
                 return tone.equals("default") ? base : toned(base, tone);
             }

@@ -16,9 +16,12 @@ import java.awt.Component;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,12 +41,13 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Builds the emoji dataset from four unpacked npm packages: Noto (emoji-datasource-google's 64-pixel
- * PNGs), Twemoji (emoji-datasource-twitter's), OpenMoji (SVGs rendered with jsvg) and Fluent Emoji
- * (fluentui-emoji's SVGs in two styles, flat and colour, matched to code points by their file names),
- * every skin-tone variation included. It writes a dataset folder: {@code images/<group>/<code points>.png}
- * at S×S (composited over white), {@code captions.jsonl} (captions, concept and group ∈ {noto, twemoji,
- * openmoji, fluent-flat, fluent-color} from {@link EmojiCatalog}), {@code LICENSES.md} with the sets'
+ * Builds the emoji dataset from unpacked npm packages: Noto (emoji-datasource-google's 64-pixel
+ * PNGs), Twemoji (emoji-datasource-twitter's), OpenMoji (SVGs rendered with jsvg), Fluent Emoji
+ * (fluentui-emoji's SVGs in two styles, flat and colour, matched to code points by their file names)
+ * and three older sets from Iconify's packages (EmojiOne 2, EmojiOne 1 and the first Noto design,
+ * matched by their icon names), every skin-tone variation included. It writes a dataset folder:
+ * {@code images/<group>/<code points>.png} at S×S (composited over white), {@code captions.jsonl}
+ * (captions, concept and group from {@link EmojiCatalog}), {@code LICENSES.md} with the sets'
  * attributions and a {@code README.md} with the counts.
  */
 public final class EmojiDatasetBuilder {
@@ -58,25 +62,53 @@ public final class EmojiDatasetBuilder {
     /** Fluent Emoji's styles, each the group it becomes and the package's folder of its SVGs. */
     private static final List<FluentStyle> FLUENT_STYLES = List.of(new FluentStyle("fluent-flat", "icons/flat"),
             new FluentStyle("fluent-color", "icons/modern"));
+    /** The emoji sets read from Iconify's npm packages. */
+    public static final List<IconifyStyle> ICONIFY_STYLES = List.of(
+            new IconifyStyle("emojione", "@iconify-json/emojione", "1.2.3", "EmojiOne 2 (colour) by Emoji One, as "
+                    + "continued by EmojiTwo (https://github.com/EmojiTwo/emojitwo)",
+                    "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)"),
+            new IconifyStyle("emojione-v1", "@iconify-json/emojione-v1", "1.2.3", "EmojiOne 1 by Emoji One "
+                    + "(https://github.com/joypixels/emojione-legacy)",
+                    "[CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)"),
+            new IconifyStyle("noto-v1", "@iconify-json/noto-v1", "1.2.5", "Noto Emoji's first design by Google Inc. "
+                    + "(https://github.com/googlefonts/noto-emoji)",
+                    "[Apache License 2.0](https://github.com/googlefonts/noto-emoji/blob/main/LICENSE)"));
     public static final int DEFAULT_SIZE = 64;
     /** Threads that render and write images: writing is bound by each file's sync to disk more than by the CPU. */
     private static final int WRITERS = 8;
     private static final String REPEATED = "the same code points as an earlier image of its group";
-    private static final String UNKNOWN_NAME = "Fluent Emoji files whose name matches no emoji";
+    private static final String UNKNOWN_NAME = "Fluent Emoji and Iconify icons whose name matches no emoji";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EmojiDatasetBuilder() {}
 
-    /** The unpacked {@code package/} folders of the four npm packages. */
-    public record Packages(Path google, Path twitter, Path openmoji, Path fluent) {
+    /**
+     * The unpacked {@code package/} folders of the npm packages.
+     *
+     * @param iconify the package of each of {@link #ICONIFY_STYLES}, by group
+     */
+    public record Packages(Path google, Path twitter, Path openmoji, Path fluent, Map<String, Path> iconify) {
         /** The pinned packages, fetched into {@code cache} by {@link NpmPackages} when they are not there yet. */
         public static Packages fetch(Path cache, PrintStream log) throws IOException {
+            Map<String, Path> iconify = new LinkedHashMap<>();
+            for (IconifyStyle style : ICONIFY_STYLES) {
+                iconify.put(style.group(), NpmPackages.fetch(cache, style.npmPackage(), style.version(), log));
+            }
             return new Packages(NpmPackages.fetch(cache, GOOGLE_PACKAGE, DATASOURCE_VERSION, log),
                     NpmPackages.fetch(cache, TWITTER_PACKAGE, DATASOURCE_VERSION, log),
                     NpmPackages.fetch(cache, OPENMOJI_PACKAGE, OPENMOJI_VERSION, log),
-                    NpmPackages.fetch(cache, FLUENT_PACKAGE, FLUENT_VERSION, log));
+                    NpmPackages.fetch(cache, FLUENT_PACKAGE, FLUENT_VERSION, log), iconify);
         }
     }
+
+    /**
+     * An emoji set from an {@code @iconify-json/*} package.
+     *
+     * @param group   the dataset group its images form
+     * @param credit  what the set is and who made it, for LICENSES.md
+     * @param licence its licence, as a Markdown link
+     */
+    public record IconifyStyle(String group, String npmPackage, String version, String credit, String licence) {}
 
     /** How many images a group (or, for the total, the whole dataset) holds and how many distinct concepts they show. */
     public record Count(String group, int images, int concepts) {}
@@ -86,8 +118,15 @@ public final class EmojiDatasetBuilder {
 
     private record FluentStyle(String group, String folder) {}
 
-    /** One image to make: its group, its code points as the package writes them, and its PNG or SVG file. */
-    private record Item(String group, String hexcode, Path file) {}
+    /**
+     * One image to make: its group, its code points as the package writes them, and its PNG or SVG
+     * file, or for an Iconify icon the SVG document itself ({@code svg}, else null) and the file it is in.
+     */
+    private record Item(String group, String hexcode, Path file, String svg) {
+        Item(String group, String hexcode, Path file) {
+            this(group, hexcode, file, null);
+        }
+    }
 
     /**
      * Writes the dataset into {@code out} (new or empty) at {@code size}×{@code size}, with a progress
@@ -114,6 +153,9 @@ public final class EmojiDatasetBuilder {
         for (FluentStyle style : FLUENT_STYLES) {
             items.addAll(fluentItems(style.group(), packages.fluent().resolve(style.folder()), catalog, skips));
         }
+        for (IconifyStyle style : ICONIFY_STYLES) {
+            items.addAll(iconifyItems(style.group(), packages.iconify().get(style.group()), catalog, skips));
+        }
 
         StringBuilder lines = new StringBuilder();
         Map<String, Set<String>> concepts = new LinkedHashMap<>();
@@ -127,7 +169,7 @@ public final class EmojiDatasetBuilder {
                 String image = "images/" + item.group() + "/"
                         + EmojiCatalog.normalise(item.hexcode()).toLowerCase(Locale.ROOT) + ".png";
                 paths.add(image);
-                problems.add(seen.add(image) ? writers.submit(() -> write(item.file(), out.resolve(image), size))
+                problems.add(seen.add(image) ? writers.submit(() -> write(item, out.resolve(image), size))
                         : CompletableFuture.completedFuture(REPEATED));
             }
             for (int i = 0; i < items.size(); i++) {
@@ -201,6 +243,24 @@ public final class EmojiDatasetBuilder {
         return items;
     }
 
+    /** The icons of an Iconify package, each matched to its emoji's code points by its name; a name no emoji has is skipped. */
+    private static List<Item> iconifyItems(String group, Path pkg, EmojiCatalog catalog, Skips skips) throws IOException {
+        if (pkg == null) {
+            throw new IllegalArgumentException("no package given for the emoji set " + group);
+        }
+        Path file = pkg.resolve("icons.json");
+        List<Item> items = new ArrayList<>();
+        for (Map.Entry<String, String> icon : IconifyIcons.read(pkg).entrySet()) {
+            String codepoints = catalog.codepointsNamed(icon.getKey());
+            if (codepoints == null) {
+                skips.add(UNKNOWN_NAME, file + ": " + icon.getKey());
+            } else {
+                items.add(new Item(group, codepoints, file, icon.getValue()));
+            }
+        }
+        return items;
+    }
+
     /** Whether {@code hexcode} is code points in hex joined by '-'; when not, the entry is counted as skipped. */
     private static boolean hasCodepoints(Path file, String hexcode, Skips skips) {
         if (hexcode.matches("[0-9A-Fa-f]{1,6}(-[0-9A-Fa-f]{1,6})*")) {
@@ -219,13 +279,23 @@ public final class EmojiDatasetBuilder {
     }
 
     /**
-     * Writes the picture in {@code file} (PNG or SVG) to {@code target} as an S×S PNG; null when done,
-     * the reason when the picture cannot be read (an IOException when the target cannot be written).
+     * Writes the item's picture (a PNG or SVG file, or its SVG document) to {@code target} as an S×S PNG;
+     * null when done, the reason when the picture cannot be read (an IOException when the target cannot
+     * be written).
      */
-    private static String write(Path file, Path target, int size) throws IOException {
+    private static String write(Item item, Path target, int size) throws IOException {
+        Path file = item.file();
         BufferedImage picture;
         try {
-            picture = file.toString().endsWith(".svg") ? renderSvg(file, size) : SquareImages.decode(Files.readAllBytes(file));
+            if (item.svg() != null) {
+                picture = renderSvg(new ByteArrayInputStream(item.svg().getBytes(StandardCharsets.UTF_8)), file.toUri(), size);
+            } else if (file.toString().endsWith(".svg")) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    picture = renderSvg(in, file.toUri(), size);
+                }
+            } else {
+                picture = SquareImages.decode(Files.readAllBytes(file));
+            }
         } catch (NoSuchFileException e) {
             return "no such file";
         } catch (IOException e) {
@@ -250,11 +320,11 @@ public final class EmojiDatasetBuilder {
         }
     }
 
-    /** An SVG drawn by jsvg onto a transparent size×size picture, its view box scaled to fill it. */
-    static BufferedImage renderSvg(Path svg, int size) throws IOException {
+    /** An SVG (from {@code in}, at {@code base}) drawn by jsvg onto a transparent size×size picture, its view box scaled to fill it. */
+    static BufferedImage renderSvg(InputStream in, URI base, int size) throws IOException {
         SVGDocument document;
-        try (InputStream in = Files.newInputStream(svg)) {
-            document = new SVGLoader().load(in, svg.toUri(), LoaderContext.createDefault());
+        try {
+            document = new SVGLoader().load(in, base, LoaderContext.createDefault());
         } catch (RuntimeException e) {
             throw new IOException("cannot parse SVG: " + e, e);
         }
@@ -286,10 +356,14 @@ public final class EmojiDatasetBuilder {
     }
 
     private static String licenses(int size) {
+        String iconifyRows = ICONIFY_STYLES.stream()
+                .map(style -> "| `images/" + style.group() + "/` | " + style.credit() + ", rendered from the SVGs of the npm "
+                        + "package " + style.npmPackage() + " " + style.version() + " | " + style.licence() + " |")
+                .collect(Collectors.joining("\n"));
         return """
                 # Licences and attribution
 
-                The images in this folder come from four emoji sets, each under its own licence. Each image was
+                The images in this folder come from seven emoji sets, each under its own licence. Each image was
                 composited over white and, where its source is not %1$d×%1$d pixels, scaled (PNG) or rendered
                 (SVG) to %1$d×%1$d; no other change was made.
 
@@ -299,6 +373,7 @@ public final class EmojiDatasetBuilder {
                 | `images/twemoji/` | Twemoji graphics, copyright Twitter, Inc and other contributors, from the npm package emoji-datasource-twitter %2$s | [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/) |
                 | `images/openmoji/` | OpenMoji %3$s, rendered from its SVGs | [CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/) |
                 | `images/fluent-flat/`, `images/fluent-color/` | Fluent Emoji by Microsoft (flat and colour styles), rendered from the SVGs of the npm package fluentui-emoji %4$s | [MIT](https://github.com/microsoft/fluentui-emoji/blob/main/LICENSE) |
+                %6$s
 
                 - **Noto Emoji**: Copyright Google Inc., licensed under the Apache License, Version 2.0.
                 - **Twemoji**: Copyright Twitter, Inc and other contributors. Graphics licensed under CC-BY 4.0:
@@ -310,11 +385,20 @@ public final class EmojiDatasetBuilder {
                   (https://github.com/microsoft/fluentui-emoji); packaged for npm as fluentui-emoji, Copyright (c) 2022
                   Mohammad Abu Mattar, MIT License. The licence's full text, as the package ships it, is in
                   `%5$s`; it must travel with the images.
+                - **EmojiOne 2** (`images/emojione/`): Emoji artwork by Emoji One (emojione.com), as continued by
+                  EmojiTwo, licensed under CC BY 4.0: https://creativecommons.org/licenses/by/4.0/
+                - **EmojiOne 1** (`images/emojione-v1/`): Emoji artwork by Emoji One (emojione.com), licensed under
+                  CC BY-SA 4.0: https://creativecommons.org/licenses/by-sa/4.0/. The rendered PNGs are an adaptation
+                  and are shared under the same licence.
+                - **Noto Emoji, first design** (`images/noto-v1/`): Copyright Google Inc., licensed under the Apache
+                  License, Version 2.0.
+                - Iconify (https://iconify.design) packages these three sets as JSON; the icons keep their authors'
+                  licences above.
 
                 `captions.jsonl` is made from the metadata of emoji-datasource (`emoji.json`, Copyright (c) 2013
                 Cal Henderson (iamcal), MIT licence: https://github.com/iamcal/emoji-data) and of OpenMoji
                 (`openmoji.json`: annotations and tags, CC BY-SA 4.0, with CLDR names from the Unicode Consortium).
-                """.formatted(size, DATASOURCE_VERSION, OPENMOJI_VERSION, FLUENT_VERSION, FLUENT_LICENSE);
+                """.formatted(size, DATASOURCE_VERSION, OPENMOJI_VERSION, FLUENT_VERSION, FLUENT_LICENSE, iconifyRows);
     }
 
     private static String readme(Result result, int size, Path out) {
@@ -329,8 +413,8 @@ public final class EmojiDatasetBuilder {
 
                     dalle2 data emoji --out %4$s --size %2$d
 
-                from the npm packages emoji-datasource-google and emoji-datasource-twitter %5$s, openmoji %6$s and
-                fluentui-emoji %9$s.
+                from the npm packages emoji-datasource-google and emoji-datasource-twitter %5$s, openmoji %6$s,
+                fluentui-emoji %9$s and %11$s.
 
                 | group | images | concepts |
                 | --- | ---: | ---: |
@@ -348,6 +432,7 @@ public final class EmojiDatasetBuilder {
                 Hold a style out for validation with the split `group:openmoji`.
                 """.formatted(result.total().images(), size, result.total().concepts(), out.getFileName(),
                 DATASOURCE_VERSION, OPENMOJI_VERSION, rows, result.groups().size(), FLUENT_VERSION,
-                FLUENT_LICENSE);
+                FLUENT_LICENSE, ICONIFY_STYLES.stream().map(style -> style.npmPackage() + " " + style.version())
+                        .collect(Collectors.joining(", ")));
     }
 }

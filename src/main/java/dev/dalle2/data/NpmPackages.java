@@ -39,7 +39,7 @@ public final class NpmPackages {
      */
     public static Path fetch(Path cache, String name, String version, PrintStream log) throws IOException {
         Files.createDirectories(cache);
-        String base = name + "-" + version;
+        String base = archiveBase(name, version);
         Path tgz = cache.resolve(base + ".tgz");
         if (!Files.isRegularFile(tgz)) {
             log.println("npm pack " + name + "@" + version + " into " + cache);
@@ -54,6 +54,15 @@ public final class NpmPackages {
             throw new IOException(tgz + ": no package/ folder in this npm archive");
         }
         return pkg;
+    }
+
+    /**
+     * The name npm pack gives the archive of {@code name@version}, without {@code .tgz}: a scoped name
+     * loses its '@' and its '/' becomes '-' ({@code @iconify-json/noto-v1} 1.2.5 → {@code iconify-json-noto-v1-1.2.5}).
+     * The archive is unpacked into a folder of the same name.
+     */
+    static String archiveBase(String name, String version) {
+        return name.replaceFirst("^@", "").replace('/', '-') + "-" + version;
     }
 
     /** Runs {@code npm pack spec} in a fresh folder of {@code cache} and moves the archive it writes to {@code tgz}. */

@@ -103,6 +103,14 @@ public final class Pipeline {
                 tokens ? text.tokens() : null, tokens ? text.mask() : null, g);
     }
 
+    /** One image per CLIP image embedding [B, D] (unit rows), [B, 3, S, S]: the decoder and upsampler alone. */
+    public Tensor decode(Tensor imageEmbeds, long seed, Settings settings) {
+        Generator g = Ops.generator(seed);
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            return decode(imageEmbeds, false, g, settings);
+        }
+    }
+
     /** {@code n} variations of {@code image} ([3, H, W] in [-1, 1]): decodings of its CLIP image embedding. */
     public Tensor vary(Tensor image, int n, long seed, Settings settings) {
         Generator g = Ops.generator(seed);

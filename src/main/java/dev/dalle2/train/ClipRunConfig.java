@@ -24,17 +24,10 @@ public record ClipRunConfig(String kind, long seed, Data data, ClipConfig clip, 
      * @param tokenizer    the BPE merge file (see {@code dalle2 train tokenizer}); copied into the model
      * @param validation   which entries are held out: {@code fraction:F} or {@code group:NAME}
      * @param augmentation random changes to each training image; none when left out
-     * @param relatedConcepts when at least 2, each batch is made of groups of this many related concepts, hard
-     *                     negatives for each other (see {@link RelatedConceptBatches}); 0 or left out: random batches
      */
-    public record Data(String dataset, String tokenizer, String validation, ImageAugmentation augmentation,
-                       int relatedConcepts) {
+    public record Data(String dataset, String tokenizer, String validation, ImageAugmentation augmentation) {
         public Data {
             augmentation = augmentation == null ? ImageAugmentation.NONE : augmentation;
-            if (relatedConcepts < 0 || relatedConcepts == 1) {
-                throw new IllegalArgumentException("relatedConcepts must be 0 (random batches) or at least 2, got "
-                        + relatedConcepts);
-            }
         }
     }
 

@@ -20,9 +20,9 @@ import java.util.Random;
 /**
  * Trains CLIP contrastively: a batch of B images [B, 3, S, S] and, for each, one of its caption
  * variants drawn at random, tokenised to [B, T]; the loss is CLIP's symmetric cross-entropy over
- * the B×B similarity matrix. Training images are augmented, and batches made of groups of related
- * concepts, when the recipe asks for it. The preview is that matrix for held-out pairs, drawn by the
- * EMA model; validation is the EMA model's retrieval recall on every held-out entry.
+ * the B×B similarity matrix. Training images are augmented when the recipe asks for it. The
+ * preview is that matrix for held-out pairs, drawn by the EMA model; validation is the EMA model's
+ * retrieval recall on every held-out entry.
  */
 public final class ClipTask extends NetworkTask<ClipModel> {
     private final CaptionDataset data;
@@ -31,17 +31,14 @@ public final class ClipTask extends NetworkTask<ClipModel> {
     private final int[] validation;
     private final BpeTokenizer tokenizer;
     private final ImageAugmentation augmentation;
-    private final RelatedConceptBatches related;
 
     /**
-     * @param train           the dataset entries to train on
-     * @param preview         the held-out entries shown in previews
-     * @param validation      the held-out entries whose recall is measured at each preview (may be empty)
-     * @param relatedConcepts 0 for random batches, else the size of the groups of related concepts that
-     *                        make up each batch ({@link RelatedConceptBatches})
+     * @param train      the dataset entries to train on
+     * @param preview    the held-out entries shown in previews
+     * @param validation the held-out entries whose recall is measured at each preview (may be empty)
      */
     public ClipTask(ClipModel model, ClipModel average, CaptionDataset data, int[] train, int[] preview,
-                    int[] validation, BpeTokenizer tokenizer, ImageAugmentation augmentation, int relatedConcepts) {
+                    int[] validation, BpeTokenizer tokenizer, ImageAugmentation augmentation) {
         super(model, average);
         if (data.imageSize() != model.config().imageSize()) {
             throw new IllegalArgumentException("the data's images are " + data.imageSize()
@@ -61,7 +58,6 @@ public final class ClipTask extends NetworkTask<ClipModel> {
         this.validation = validation;
         this.tokenizer = tokenizer;
         this.augmentation = augmentation;
-        this.related = relatedConcepts == 0 ? null : new RelatedConceptBatches(data, train, relatedConcepts);
     }
 
     @Override
@@ -72,14 +68,9 @@ public final class ClipTask extends NetworkTask<ClipModel> {
     @Override
     public HostBatch load(int[] indices, Random random) {
         int[] entries = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            entries[i] = train[indices[i]];
-        }
-        if (related != null) {
-            entries = related.compose(entries, random);
-        }
         List<String> captions = new ArrayList<>(indices.length);
         for (int i = 0; i < indices.length; i++) {
+            entries[i] = train[indices[i]];
             List<String> variants = data.entry(entries[i]).captions();
             captions.add(variants.get(random.nextInt(variants.size())));
         }

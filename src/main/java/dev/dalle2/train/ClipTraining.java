@@ -45,7 +45,7 @@ public final class ClipTraining {
         ClipModel model = new ClipModel(config.clip());
         ClipModel average = new ClipModel(config.clip());
         TrainingTask task = new ClipTask(model, average, data, train, preview, held, tokenizer,
-                config.data().augmentation(), config.data().relatedConcepts());
+                config.data().augmentation());
         System.err.printf("clip: %,d parameters, %,d training and %,d held-out images, %s%n", model.parameterCount(),
                 train.length, held.length, config.training().bf16() ? "bf16 autocast" : "fp32");
         Trainer.Result result = new Trainer(task, config.training(), config.seed(), runDir).run(resume, stopAfter);

@@ -158,6 +158,8 @@ class EndToEndTest {
                 "--batch", "2"}, common));
         ok(concepts);
         assertTrue(concepts.out().contains("image→text recall@5 over 16 concept names"), concepts.out());
+        assertTrue(concepts.out().contains("decoded from the real images' CLIP embeddings"), concepts.out());
+        assertTrue(Files.exists(out.resolve("decoded/000001.png")), "one decoding per chosen concept");
     }
 
     private static void ok(CliRun run) {

@@ -31,17 +31,19 @@ class EmojiDatasetBuilderTest {
         EmojiDatasetBuilder.Result result = EmojiDatasetBuilder.build(TestData.emojiPackages(tmp.resolve("pkgs")), out, 16, err);
         assertEquals(List.of(new EmojiDatasetBuilder.Count("noto", 3, 2), new EmojiDatasetBuilder.Count("twemoji", 3, 2),
                 new EmojiDatasetBuilder.Count("openmoji", 1, 1), new EmojiDatasetBuilder.Count("fluent-flat", 3, 2),
-                new EmojiDatasetBuilder.Count("fluent-color", 1, 1)), result.groups());
-        assertEquals(new EmojiDatasetBuilder.Count("total", 11, 2), result.total());
-        assertEquals(4, result.skipped(), "two OpenMoji SVGs are missing; two Fluent names match no emoji");
-        assertTrue(log.toString().contains("skipped 4 of 15 entries: 2 Fluent Emoji files whose name matches no emoji, "
-                + "2 unreadable images (first: "), log.toString());
+                new EmojiDatasetBuilder.Count("fluent-color", 1, 1), new EmojiDatasetBuilder.Count("emojione", 2, 2),
+                new EmojiDatasetBuilder.Count("emojione-v1", 1, 1), new EmojiDatasetBuilder.Count("noto-v1", 1, 1)),
+                result.groups());
+        assertEquals(new EmojiDatasetBuilder.Count("total", 15, 2), result.total());
+        assertEquals(5, result.skipped(), "two OpenMoji SVGs are missing; two Fluent names and one icon match no emoji");
+        assertTrue(log.toString().contains("skipped 5 of 20 entries: 3 Fluent Emoji and Iconify icons whose name matches "
+                + "no emoji, 2 unreadable images (first: "), log.toString());
 
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve("captions.jsonl"))) {
             lines.add(new ObjectMapper().readTree(line));
         }
-        assertEquals(11, lines.size());
+        assertEquals(15, lines.size());
         Map<String, Set<String>> conceptsByImage = lines.stream().collect(Collectors.groupingBy(
                 l -> l.get("codepoints").asText(), Collectors.mapping(l -> l.get("concept").asText(), Collectors.toSet())));
         assertEquals(Map.of("1F34E", Set.of("red apple"), "1F44B", Set.of("waving hand"), "1F44B-1F3FD", Set.of("waving hand")),
@@ -69,6 +71,10 @@ class EmojiDatasetBuilderTest {
                 lines.subList(7, 11).stream().map(l -> l.get("image").asText()).toList(),
                 "Fluent's files matched by name: red-apple, waving-hand-default (no tone), waving-hand-medium");
         assertEquals(tone.get("captions"), lines.get(9).get("captions"));
+        assertEquals(List.of("images/emojione/1f34e.png", "images/emojione/1f44b-1f3fd.png", "images/emojione-v1/1f34e.png",
+                "images/noto-v1/1f34e.png"), lines.subList(11, 15).stream().map(l -> l.get("image").asText()).toList(),
+                "Iconify's icons matched by name: red-apple, waving-hand-medium-skin-tone; the alias is not repeated");
+        assertEquals(tone.get("captions"), lines.get(12).get("captions"));
 
         BufferedImage noto = ImageIO.read(out.resolve("images/noto/1f34e.png").toFile());
         assertEquals(16, noto.getWidth());
@@ -79,18 +85,25 @@ class EmojiDatasetBuilderTest {
         assertEquals(0xffffff, openmoji.getRGB(0, 0) & 0xffffff);
         assertEquals(0x00ff00, openmoji.getRGB(8, 8) & 0xffffff, "the SVG's green circle, rendered");
         assertEquals(0x0000ff, ImageIO.read(out.resolve("images/fluent-color/1f34e.png").toFile()).getRGB(8, 8) & 0xffffff);
+        BufferedImage iconify = ImageIO.read(out.resolve("images/emojione/1f34e.png").toFile());
+        assertEquals(0xffff00, iconify.getRGB(8, 8) & 0xffffff, "the icon's square, drawn in the set's 64×64 view box");
+        assertEquals(0xffffff, iconify.getRGB(2, 2) & 0xffffff, "outside the square: white");
+        BufferedImage defaultBox = ImageIO.read(out.resolve("images/noto-v1/1f34e.png").toFile());
+        assertEquals(0xffff00, defaultBox.getRGB(8, 8) & 0xffffff, "the circle, in the default 16×16 view box");
+        assertEquals(0xffffff, defaultBox.getRGB(0, 0) & 0xffffff);
 
         String licences = Files.readString(out.resolve("LICENSES.md"));
         for (String part : new String[] {"Apache License 2.0", "CC BY 4.0", "Twitter, Inc and other contributors", "CC BY-SA 4.0",
                 "All emojis designed by OpenMoji – the open-source emoji and icon project", "MIT", "Cal Henderson",
-                "Microsoft Corporation", "LICENSE-fluentui-emoji.txt"}) {
+                "Microsoft Corporation", "LICENSE-fluentui-emoji.txt", "images/emojione-v1/", "EmojiTwo",
+                "Noto Emoji's first design"}) {
             assertTrue(licences.contains(part), part);
         }
         assertTrue(Files.readString(out.resolve("LICENSE-fluentui-emoji.txt")).contains("Mohammad Abu Mattar"));
-        assertTrue(Files.readString(out.resolve("README.md")).contains("| total | 11 | 2 |"));
+        assertTrue(Files.readString(out.resolve("README.md")).contains("| total | 15 | 2 |"));
 
         CaptionDataset data = CaptionDataset.load(out, 16, err);
-        assertEquals(11, data.size());
+        assertEquals(15, data.size());
         assertEquals(1, data.indices(Split.parse("group:openmoji"), true).length);
     }
 
@@ -114,6 +127,7 @@ class EmojiDatasetBuilderTest {
     @Test
     void unpacksNpmArchivesOnceAndRefusesPathsOutsideTheirFolder(@TempDir Path tmp) throws IOException {
         Path tgz = TestData.tar(tmp.resolve("p-1.0.0.tgz"), Map.of("package/a/b.txt", TestData.utf8("hello")), true);
+        assertEquals("iconify-json-noto-v1-1.2.5", NpmPackages.archiveBase("@iconify-json/noto-v1", "1.2.5"));
         Path pkg = NpmPackages.fetch(tmp, "p", "1.0.0", err);
         assertEquals(tmp.resolve("p-1.0.0/package"), pkg);
         assertEquals("hello", Files.readString(pkg.resolve("a/b.txt")));

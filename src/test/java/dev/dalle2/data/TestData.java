@@ -95,7 +95,10 @@ public final class TestData {
      * both styles; an openmoji.json with those three emoji and one SVG, the apple's; Fluent Emoji
      * SVGs named red-apple, waving-hand-default and waving-hand-medium (matched), waving-hand-dark (a
      * tone emoji-datasource lacks here) and blackbird (no such emoji here) in its flat style, and
-     * red-apple in its colour style, with the package's LICENSE.
+     * red-apple in its colour style, with the package's LICENSE; Iconify packages for the sets of
+     * {@link EmojiDatasetBuilder#ICONIFY_STYLES}: the first with a yellow red-apple on a 0 0 64 64 view
+     * box, waving-hand-medium-skin-tone, unknown-thing (no such emoji) and an alias, the others with
+     * red-apple only.
      */
     public static EmojiDatasetBuilder.Packages emojiPackages(Path root) throws IOException {
         String emojiJson = """
@@ -150,7 +153,19 @@ public final class TestData {
                 "icons/modern/red-apple.svg"}) {
             Files.writeString(fluent.resolve(svg), blue);
         }
-        return new EmojiDatasetBuilder.Packages(google, twitter, openmoji, fluent);
+        Map<String, Path> iconify = new LinkedHashMap<>();
+        for (EmojiDatasetBuilder.IconifyStyle style : EmojiDatasetBuilder.ICONIFY_STYLES) {
+            Path pkg = root.resolve(style.group() + "/package");
+            Files.createDirectories(pkg);
+            String square = "{\"body\": \"<rect x='16' y='16' width='32' height='32' fill='#ffff00'/>\"}";
+            Files.writeString(pkg.resolve("icons.json"), iconify.isEmpty()
+                    ? "{\"prefix\": \"a\", \"width\": 64, \"height\": 64, \"icons\": {\"red-apple\": " + square
+                    + ", \"waving-hand-medium-skin-tone\": " + square + ", \"unknown-thing\": " + square + "}, "
+                    + "\"aliases\": {\"apple\": {\"parent\": \"red-apple\"}}}"
+                    : "{\"prefix\": \"b\", \"icons\": {\"red-apple\": {\"body\": \"<circle cx='8' cy='8' r='6' fill='#ffff00'/>\"}}}");
+            iconify.put(style.group(), pkg);
+        }
+        return new EmojiDatasetBuilder.Packages(google, twitter, openmoji, fluent, iconify);
     }
 
     /** The fake packages as the npm archives {@code NAME-VERSION.tgz} in {@code cache}, as {@code npm pack} leaves them. */
@@ -160,6 +175,9 @@ public final class TestData {
         tgz(packages.twitter(), cache.resolve(EmojiDatasetBuilder.TWITTER_PACKAGE + "-" + EmojiDatasetBuilder.DATASOURCE_VERSION + ".tgz"));
         tgz(packages.openmoji(), cache.resolve(EmojiDatasetBuilder.OPENMOJI_PACKAGE + "-" + EmojiDatasetBuilder.OPENMOJI_VERSION + ".tgz"));
         tgz(packages.fluent(), cache.resolve(EmojiDatasetBuilder.FLUENT_PACKAGE + "-" + EmojiDatasetBuilder.FLUENT_VERSION + ".tgz"));
+        for (EmojiDatasetBuilder.IconifyStyle style : EmojiDatasetBuilder.ICONIFY_STYLES) {
+            tgz(packages.iconify().get(style.group()), cache.resolve(NpmPackages.archiveBase(style.npmPackage(), style.version()) + ".tgz"));
+        }
     }
 
     private static void tgz(Path pkg, Path file) throws IOException {
