@@ -48,6 +48,8 @@ final class EmojiCatalog {
     private final Map<String, JsonNode> openmoji = new HashMap<>();
     /** Code points (without tone) by the slug of a name: OpenMoji's annotation, emoji-datasource's name and short names. */
     private final Map<String, String> bySlug = new HashMap<>();
+    /** The same, by the slug without its hyphens ("admissiontickets"), as FxEmoji names its icons. */
+    private final Map<String, String> byCompactSlug = new HashMap<>();
 
     /**
      * One emoji: its code points without FE0F (e.g. {@code 1F44B-1F3FE}), its concept, its skin tones
@@ -78,6 +80,7 @@ final class EmojiCatalog {
             }
         }
         datasourceSlugs.forEach(catalog.bySlug::putIfAbsent);
+        catalog.bySlug.forEach((slug, key) -> catalog.byCompactSlug.putIfAbsent(slug.replace("-", ""), key));
         return catalog;
     }
 
@@ -117,11 +120,19 @@ final class EmojiCatalog {
      * The code points of the emoji that a slug names, as Fluent Emoji's files and Iconify's icons are
      * named: the slug of its name ({@link #slug}), then optionally its skin tone or {@code default}, with or
      * without {@code -skin-tone} ({@code waving-hand-medium-dark} and {@code waving-hand-medium-dark-skin-tone}
-     * are 1F44B-1F3FE); null when no emoji has that name, or not in that tone.
+     * are 1F44B-1F3FE). Also accepted: the older flag names ({@code flag-for-france}, {@code flag-for-flag-france})
+     * and the slug without hyphens ({@code admissiontickets}). Null when no emoji has that name, or not in
+     * that tone.
      */
     String codepointsNamed(String slug) {
         if (bySlug.containsKey(slug)) {
             return bySlug.get(slug);
+        }
+        if (slug.startsWith("flag-for-")) {
+            return codepointsNamed("flag-" + slug.substring("flag-for-".length()).replaceFirst("^flag-", ""));
+        }
+        if (byCompactSlug.containsKey(slug)) {
+            return byCompactSlug.get(slug);
         }
         String name = slug.endsWith("-skin-tone") ? slug.substring(0, slug.length() - "-skin-tone".length()) : slug;
         for (String tone : SLUG_TONES) {

@@ -44,8 +44,8 @@ import java.util.stream.Stream;
  * Builds the emoji dataset from unpacked npm packages: Noto (emoji-datasource-google's 64-pixel
  * PNGs), Twemoji (emoji-datasource-twitter's), OpenMoji (SVGs rendered with jsvg), Fluent Emoji
  * (fluentui-emoji's SVGs in two styles, flat and colour, matched to code points by their file names)
- * and three older sets from Iconify's packages (EmojiOne 2, EmojiOne 1 and the first Noto design,
- * matched by their icon names), every skin-tone variation included. It writes a dataset folder:
+ * and four older sets from Iconify's packages (EmojiOne 2, EmojiOne 1, the first Noto design and
+ * Firefox OS's FxEmoji, matched by their icon names), every skin-tone variation included. It writes a dataset folder:
  * {@code images/<group>/<code points>.png} at S×S (composited over white), {@code captions.jsonl}
  * (captions, concept and group from {@link EmojiCatalog}), {@code LICENSES.md} with the sets'
  * attributions and a {@code README.md} with the counts.
@@ -72,7 +72,9 @@ public final class EmojiDatasetBuilder {
                     "[CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)"),
             new IconifyStyle("noto-v1", "@iconify-json/noto-v1", "1.2.5", "Noto Emoji's first design by Google Inc. "
                     + "(https://github.com/googlefonts/noto-emoji)",
-                    "[Apache License 2.0](https://github.com/googlefonts/noto-emoji/blob/main/LICENSE)"));
+                    "[Apache License 2.0](https://github.com/googlefonts/noto-emoji/blob/main/LICENSE)"),
+            new IconifyStyle("fxemoji", "@iconify-json/fxemoji", "1.2.2", "FxEmoji, Firefox OS's emoji, by Mozilla "
+                    + "(https://github.com/mozilla/fxemoji)", "[Apache License 2.0](https://mozilla.github.io/fxemoji/LICENSE.md)"));
     public static final int DEFAULT_SIZE = 64;
     /** Threads that render and write images: writing is bound by each file's sync to disk more than by the CPU. */
     private static final int WRITERS = 8;
@@ -363,7 +365,7 @@ public final class EmojiDatasetBuilder {
         return """
                 # Licences and attribution
 
-                The images in this folder come from seven emoji sets, each under its own licence. Each image was
+                The images in this folder come from eight emoji sets, each under its own licence. Each image was
                 composited over white and, where its source is not %1$d×%1$d pixels, scaled (PNG) or rendered
                 (SVG) to %1$d×%1$d; no other change was made.
 
@@ -392,7 +394,9 @@ public final class EmojiDatasetBuilder {
                   and are shared under the same licence.
                 - **Noto Emoji, first design** (`images/noto-v1/`): Copyright Google Inc., licensed under the Apache
                   License, Version 2.0.
-                - Iconify (https://iconify.design) packages these three sets as JSON; the icons keep their authors'
+                - **FxEmoji** (`images/fxemoji/`): Copyright Mozilla Foundation, licensed under the Apache License,
+                  Version 2.0.
+                - Iconify (https://iconify.design) packages these four sets as JSON; the icons keep their authors'
                   licences above.
 
                 `captions.jsonl` is made from the metadata of emoji-datasource (`emoji.json`, Copyright (c) 2013

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,7 +162,11 @@ class EndToEndTest {
         ok(concepts);
         assertTrue(concepts.out().contains("image→text recall@5 over 16 concept names"), concepts.out());
         assertTrue(concepts.out().contains("decoded from the real images' CLIP embeddings"), concepts.out());
-        assertTrue(Files.exists(out.resolve("decoded/000001.png")), "one decoding per chosen concept");
+        Matcher chosen = Pattern.compile("same (\\d+) concepts").matcher(concepts.out());
+        assertTrue(chosen.find(), concepts.out());
+        try (Stream<Path> decoded = Files.list(out.resolve("decoded"))) {
+            assertEquals(Long.parseLong(chosen.group(1)), decoded.count(), "one decoding per chosen concept");
+        }
     }
 
     private static void ok(CliRun run) {

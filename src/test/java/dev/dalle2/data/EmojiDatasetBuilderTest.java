@@ -32,18 +32,18 @@ class EmojiDatasetBuilderTest {
         assertEquals(List.of(new EmojiDatasetBuilder.Count("noto", 3, 2), new EmojiDatasetBuilder.Count("twemoji", 3, 2),
                 new EmojiDatasetBuilder.Count("openmoji", 1, 1), new EmojiDatasetBuilder.Count("fluent-flat", 3, 2),
                 new EmojiDatasetBuilder.Count("fluent-color", 1, 1), new EmojiDatasetBuilder.Count("emojione", 2, 2),
-                new EmojiDatasetBuilder.Count("emojione-v1", 1, 1), new EmojiDatasetBuilder.Count("noto-v1", 1, 1)),
-                result.groups());
-        assertEquals(new EmojiDatasetBuilder.Count("total", 15, 2), result.total());
+                new EmojiDatasetBuilder.Count("emojione-v1", 1, 1), new EmojiDatasetBuilder.Count("noto-v1", 1, 1),
+                new EmojiDatasetBuilder.Count("fxemoji", 1, 1)), result.groups());
+        assertEquals(new EmojiDatasetBuilder.Count("total", 16, 2), result.total());
         assertEquals(5, result.skipped(), "two OpenMoji SVGs are missing; two Fluent names and one icon match no emoji");
-        assertTrue(log.toString().contains("skipped 5 of 20 entries: 3 Fluent Emoji and Iconify icons whose name matches "
+        assertTrue(log.toString().contains("skipped 5 of 21 entries: 3 Fluent Emoji and Iconify icons whose name matches "
                 + "no emoji, 2 unreadable images (first: "), log.toString());
 
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve("captions.jsonl"))) {
             lines.add(new ObjectMapper().readTree(line));
         }
-        assertEquals(15, lines.size());
+        assertEquals(16, lines.size());
         Map<String, Set<String>> conceptsByImage = lines.stream().collect(Collectors.groupingBy(
                 l -> l.get("codepoints").asText(), Collectors.mapping(l -> l.get("concept").asText(), Collectors.toSet())));
         assertEquals(Map.of("1F34E", Set.of("red apple"), "1F44B", Set.of("waving hand"), "1F44B-1F3FD", Set.of("waving hand")),
@@ -72,7 +72,8 @@ class EmojiDatasetBuilderTest {
                 "Fluent's files matched by name: red-apple, waving-hand-default (no tone), waving-hand-medium");
         assertEquals(tone.get("captions"), lines.get(9).get("captions"));
         assertEquals(List.of("images/emojione/1f34e.png", "images/emojione/1f44b-1f3fd.png", "images/emojione-v1/1f34e.png",
-                "images/noto-v1/1f34e.png"), lines.subList(11, 15).stream().map(l -> l.get("image").asText()).toList(),
+                "images/noto-v1/1f34e.png", "images/fxemoji/1f34e.png"),
+                lines.subList(11, 16).stream().map(l -> l.get("image").asText()).toList(),
                 "Iconify's icons matched by name: red-apple, waving-hand-medium-skin-tone; the alias is not repeated");
         assertEquals(tone.get("captions"), lines.get(12).get("captions"));
 
@@ -100,11 +101,33 @@ class EmojiDatasetBuilderTest {
             assertTrue(licences.contains(part), part);
         }
         assertTrue(Files.readString(out.resolve("LICENSE-fluentui-emoji.txt")).contains("Mohammad Abu Mattar"));
-        assertTrue(Files.readString(out.resolve("README.md")).contains("| total | 15 | 2 |"));
+        assertTrue(Files.readString(out.resolve("README.md")).contains("| total | 16 | 2 |"));
 
         CaptionDataset data = CaptionDataset.load(out, 16, err);
-        assertEquals(15, data.size());
+        assertEquals(16, data.size());
         assertEquals(1, data.indices(Split.parse("group:openmoji"), true).length);
+    }
+
+    @Test
+    void iconNamesFindTheirEmoji(@TempDir Path tmp) throws IOException {
+        EmojiDatasetBuilder.Packages packages = TestData.emojiPackages(tmp);
+        Path flags = Files.writeString(tmp.resolve("flags.json"), """
+                [{"emoji": "🇫🇷", "hexcode": "1F1EB-1F1F7", "group": "flags", "subgroups": "country-flag",
+                  "annotation": "flag: France", "tags": "", "openmoji_tags": "", "skintone": ""}]
+                """);
+        EmojiCatalog catalog = EmojiCatalog.read(List.of(packages.google().resolve("emoji.json")), flags);
+        assertEquals("1F34E", catalog.codepointsNamed("red-apple"), "emoji-datasource's name, as a slug");
+        assertEquals("1F34E", catalog.codepointsNamed("apple"), "a short name");
+        assertEquals("1F44B", catalog.codepointsNamed("waving-hand-sign-default"));
+        assertEquals("1F44B-1F3FD", catalog.codepointsNamed("wave-medium"), "Fluent's tone ending");
+        assertEquals("1F44B-1F3FD", catalog.codepointsNamed("wave-medium-skin-tone"), "Iconify's tone ending");
+        assertNull(catalog.codepointsNamed("wave-dark"), "a tone the catalogue lacks");
+        assertEquals("1F34E", catalog.codepointsNamed("redapple"), "FxEmoji's names, without hyphens");
+        assertEquals("1F1EB-1F1F7", catalog.codepointsNamed("flag-france"));
+        assertEquals("1F1EB-1F1F7", catalog.codepointsNamed("flag-for-france"), "EmojiOne's older flag names");
+        assertEquals("1F1EB-1F1F7", catalog.codepointsNamed("flag-for-flag-france"), "Noto's first design's");
+        assertNull(catalog.codepointsNamed("flag-for-atlantis"));
+        assertNull(catalog.codepointsNamed("blackbird"));
     }
 
     @Test
