@@ -86,19 +86,23 @@ final class EmojiCatalog {
 
     /** The JSON array in {@code file}, or a one-line IOException naming it. */
     static JsonNode array(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no such file");
-        }
-        JsonNode node;
-        try {
-            node = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        JsonNode node = json(file);
         if (node == null || !node.isArray()) {
             throw new IOException(file + ": expected a JSON array of emoji");
         }
         return node;
+    }
+
+    /** The JSON in {@code file} (null when empty), or a one-line IOException naming it. */
+    static JsonNode json(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
     }
 
     /** Upper-case code points joined by '-', without the variation selector FE0F. */

@@ -1,11 +1,8 @@
 package dev.dalle2.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -23,15 +20,7 @@ final class IconifyIcons {
     /** Icon name → standalone SVG document, in the file's order. */
     static Map<String, String> read(Path pkg) throws IOException {
         Path file = pkg.resolve("icons.json");
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no such file in the Iconify package");
-        }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        JsonNode root = EmojiCatalog.json(file);
         if (root == null || !root.path("icons").isObject()) {
             throw new IOException(file + ": expected an Iconify icon set with an \"icons\" object");
         }

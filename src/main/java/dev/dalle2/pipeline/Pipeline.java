@@ -113,10 +113,8 @@ public final class Pipeline {
 
     /** {@code n} variations of {@code image} ([3, H, W] in [-1, 1]): decodings of its CLIP image embedding. */
     public Tensor vary(Tensor image, int n, long seed, Settings settings) {
-        Generator g = Ops.generator(seed);
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor embed = encodeImage(image);
-            return decode(embed.repeat(new long[] {n, 1}), false, g, settings);
+            return decode(encodeImage(image).repeat(new long[] {n, 1}), seed, settings);
         }
     }
 
