@@ -44,8 +44,9 @@ import java.util.concurrent.Callable;
  * {@code dalle2 eval model}: the quality of a whole model: the prior's cosine to the true image
  * embeddings against the text-embedding baseline, the CLIP score of generated images, for
  * shapes prompts the shape-and-colour accuracy of the generated images, and with
- * {@code --template} how often CLIP names the concept of a generated image, beside images decoded
- * from real images' embeddings (the decoder alone) and the real images.
+ * {@code --template} how often CLIP names the concept of a generated image, beside the prior's image
+ * embeddings themselves, images decoded from real images' embeddings (the decoder alone) and the
+ * real images. {@code --prior-only} measures the prior's numbers alone, for tuning its settings.
  */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Evaluate a model folder: prior cosine vs. the text-embedding baseline on held-out captions, "
@@ -72,6 +73,15 @@ final class EvalModelCommand implements Callable<Integer> {
                     + "of the generated images beside that of real images of the same concepts.")
     String template;
 
+    @Option(names = "--prior-captions", defaultValue = "512", paramLabel = "N",
+            description = "Held-out captions the prior's cosine is measured on (default: ${DEFAULT-VALUE}).")
+    int priorCaptions;
+
+    @Option(names = "--prior-only",
+            description = "Measure the prior alone: its cosine and, with --template, the recall of its image embeddings; "
+                    + "generate no images.")
+    boolean priorOnly;
+
     @Option(names = "--batch", defaultValue = "16", description = "Images per sampling batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -79,6 +89,9 @@ final class EvalModelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (holdOut != null && template != null) {
             throw new IllegalArgumentException("give --hold-out or --template, not both");
+        }
+        if (priorCaptions < 1) {
+            throw new IllegalArgumentException("--prior-captions must be at least 1");
         }
         if (template != null && !template.contains("{}")) {
             throw new IllegalArgumentException("--template needs {} where the concept's name goes, got \"" + template + "\"");
@@ -90,31 +103,43 @@ final class EvalModelCommand implements Callable<Integer> {
         CaptionDataset data = CaptionDataset.load(dataset, pipeline.clip().model().config().imageSize());
         long[] heldRows = cache.rows(data, Split.parse(recipe.data().validation()), true);
         PrintWriter out = spec.commandLine().getOut();
-        long[] priorRows = Arrays.copyOf(heldRows, Math.min(heldRows.length, 512));
-        ModelEvaluation.PriorQuality prior = ModelEvaluation.prior(pipeline, cache, priorRows, options.seed,
-                options.settings(), 128);
-        out.printf(Locale.ROOT, "prior on %d held-out captions: cosine to the true image embedding %.3f "
-                + "(text-embedding baseline %.3f)%n", prior.captions(), prior.priorCosine(), prior.textCosine());
+        long[] priorRows = Arrays.copyOf(heldRows, Math.min(heldRows.length, priorCaptions));
+        if (priorRows.length == 0) {
+            out.println("prior: the dataset holds out no captions to measure its cosine on");
+        } else {
+            ModelEvaluation.PriorQuality prior = ModelEvaluation.prior(pipeline, cache, priorRows, options.seed,
+                    options.settings(), 128);
+            out.printf(Locale.ROOT, "prior on %d held-out captions: cosine to the true image embedding %.3f "
+                    + "(text-embedding baseline %.3f)%n", prior.captions(), prior.priorCosine(), prior.textCosine());
+        }
 
         Labels concepts = template != null ? Labels.of(data, data.indices(Split.NONE, false)) : null;
         int[] chosen = template != null ? chooseConcepts(pipeline, concepts) : new int[0];
         List<String> prompts = holdOut != null ? heldOutShapePrompts(ShapeCombo.parseList(holdOut))
                 : template != null ? conceptPrompts(concepts, chosen) : captions(data, cache, heldRows);
-        Files.createDirectories(options.out.resolve("images"));
         int embedDim = pipeline.clip().model().config().embedDim();
-        float[] generatedEmbeds = new float[prompts.size() * embedDim];
+        float[] priorEmbeds = new float[prompts.size() * embedDim];
+        float[] generatedEmbeds = priorOnly ? null : new float[prompts.size() * embedDim];
         ShapesEvaluation shapes = new ShapesEvaluation();
         StringBuilder lines = new StringBuilder();
         double clipScore = 0;
         ObjectMapper json = new ObjectMapper();
+        if (!priorOnly) {
+            Files.createDirectories(options.out.resolve("images"));
+        }
         for (int start = 0; start < prompts.size(); start += batch) {
             List<String> chunk = prompts.subList(start, Math.min(prompts.size(), start + batch));
-            try (PointerScope scope = new PointerScope()) {
-                Tensor images = pipeline.generate(chunk, options.seed + start, options.settings());
+            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                Tensor sampled = pipeline.imageEmbeddings(pipeline.encodeText(chunk), Ops.generator(options.seed + start),
+                        options.settings());
+                copyRows(sampled, priorEmbeds, start, embedDim);
+                if (priorOnly) {
+                    continue;
+                }
+                Tensor images = pipeline.decode(sampled, options.seed + start, options.settings());
                 Tensor embeds = ModelEvaluation.imageEmbeddings(pipeline, images);
                 clipScore += ModelEvaluation.clipScore(pipeline, chunk, embeds) * chunk.size();
-                float[] batchEmbeds = Ops.toFloats(embeds);
-                System.arraycopy(batchEmbeds, 0, generatedEmbeds, start * embedDim, batchEmbeds.length);
+                copyRows(embeds, generatedEmbeds, start, embedDim);
                 for (int i = 0; i < chunk.size(); i++) {
                     String name = String.format("images/%06d.png", start + i);
                     Images.write(options.out.resolve(name), images.get(i));
@@ -128,26 +153,29 @@ final class EvalModelCommand implements Callable<Integer> {
                 }
             }
         }
-        byte[] jsonl = lines.toString().getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(options.out.resolve(ShapesGenerator.CAPTIONS), o -> o.write(jsonl));
-        out.printf(Locale.ROOT, "CLIP score of %d generated images (mean cosine to their prompt): %.3f; images in %s%n",
-                prompts.size(), clipScore / prompts.size(), options.out);
+        if (!priorOnly) {
+            byte[] jsonl = lines.toString().getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(options.out.resolve(ShapesGenerator.CAPTIONS), o -> o.write(jsonl));
+            out.printf(Locale.ROOT, "CLIP score of %d generated images (mean cosine to their prompt): %.3f; images in %s%n",
+                    prompts.size(), clipScore / prompts.size(), options.out);
+        }
         if (shapes.images() > 0) {
             EvalShapesCommand.report(shapes, false, out);
         }
         if (template != null) {
-            reportConceptRecall(pipeline, data, concepts, chosen, generatedEmbeds, out);
+            reportConceptRecall(pipeline, data, concepts, chosen, priorEmbeds, generatedEmbeds, out);
         }
         return 0;
     }
 
     /**
-     * Image→text recall@5 over every concept's name, of the generated images, of images decoded from
-     * the CLIP embeddings of real images of the same concepts (the decoder alone, without the prior;
-     * written to {@code decoded/}), and of those real images.
+     * Image→text recall@5 over every concept's name, of the prior's image embeddings themselves, of
+     * the images generated from them (null with {@code --prior-only}), of images decoded from the CLIP
+     * embeddings of real images of the same concepts (the decoder alone, without the prior; written to
+     * {@code decoded/}), and of those real images.
      */
     private void reportConceptRecall(Pipeline pipeline, CaptionDataset data, Labels concepts, int[] chosen,
-                                     float[] generatedEmbeds, PrintWriter out) throws IOException {
+                                     float[] priorEmbeds, float[] generatedEmbeds, PrintWriter out) throws IOException {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor labels = ClipEvaluation.labelEmbeddings(pipeline.clip().model(), pipeline.clip().tokenizer(),
                     concepts, 256);
@@ -155,14 +183,28 @@ final class EvalModelCommand implements Callable<Integer> {
             int[] realEntries = Arrays.stream(chosen).map(c -> concepts.firstEntry()[c]).toArray();
             Tensor real = ClipEvaluation.imageEmbeddings(pipeline.clip().model(), data, realEntries, 256);
             double realRecall = ClipEvaluation.imageToTextRecall(real, labels, labelOf, 5);
-            Tensor generated = Ops.tensor(generatedEmbeds, chosen.length, real.size(1));
-            double generatedRecall = ClipEvaluation.imageToTextRecall(generated, labels, labelOf, 5);
+            long d = real.size(1);
+            double priorRecall = ClipEvaluation.imageToTextRecall(Ops.tensor(priorEmbeds, chosen.length, d), labels, labelOf, 5);
+            if (generatedEmbeds == null) {
+                out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: the prior's image embeddings %.1f%%, "
+                        + "real images of the same %d concepts %.1f%%%n", concepts.size(), 100 * priorRecall,
+                        chosen.length, 100 * realRecall);
+                return;
+            }
+            double generatedRecall = ClipEvaluation.imageToTextRecall(Ops.tensor(generatedEmbeds, chosen.length, d),
+                    labels, labelOf, 5);
             double decodedRecall = ClipEvaluation.imageToTextRecall(decodedEmbeddings(pipeline, real), labels, labelOf, 5);
-            out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: generated %.1f%%, decoded from the real "
-                    + "images' CLIP embeddings %.1f%%, real images of the same %d concepts %.1f%% (ratio %.2f)%n",
-                    concepts.size(), 100 * generatedRecall, 100 * decodedRecall, chosen.length, 100 * realRecall,
-                    generatedRecall / realRecall);
+            out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: generated %.1f%% (the prior's image "
+                    + "embeddings themselves %.1f%%), decoded from the real images' CLIP embeddings %.1f%%, real images "
+                    + "of the same %d concepts %.1f%% (ratio %.2f)%n", concepts.size(), 100 * generatedRecall,
+                    100 * priorRecall, 100 * decodedRecall, chosen.length, 100 * realRecall, generatedRecall / realRecall);
         }
+    }
+
+    /** Copies the rows of {@code embeds} [B, D] into {@code into} from row {@code start} on. */
+    private static void copyRows(Tensor embeds, float[] into, int start, int embedDim) {
+        float[] rows = Ops.toFloats(embeds);
+        System.arraycopy(rows, 0, into, start * embedDim, rows.length);
     }
 
     /** Decodes each real image embedding [N, D] once, writes the images to {@code decoded/}, and returns their CLIP embeddings. */

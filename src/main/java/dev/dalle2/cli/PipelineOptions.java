@@ -35,7 +35,11 @@ final class PipelineOptions {
             description = "Prior classifier-free guidance scale (default: the model's).")
     double priorGuidance;
 
+    @Option(names = "--best-of", defaultValue = "0", paramLabel = "N",
+            description = "Image embeddings the prior draws per image, keeping the one closest to the prompt (default: the model's).")
+    int bestOf;
+
     Settings settings() {
-        return new Settings(priorSteps, steps, steps, priorGuidance, guidance);
+        return new Settings(priorSteps, steps, steps, priorGuidance, guidance, bestOf);
     }
 }

@@ -95,11 +95,11 @@ public final class Pipeline {
         }
     }
 
-    /** Image embeddings [B, D] the prior samples for text features (best of the folder's N candidates). */
+    /** Image embeddings [B, D] the prior samples for text features (best of N candidates, N from the settings or the folder). */
     public Tensor imageEmbeddings(TextFeatures text, Generator g, Settings settings) {
         boolean tokens = prior.net().config().textWidth() > 0;
         return PriorSampling.sample(prior.net(), prior.sampler(settings.priorSteps()),
-                settings.priorGuidance(prior.sampling().guidance()), prior.bestOf(), text.embedding(),
+                settings.priorGuidance(prior.sampling().guidance()), settings.bestOf(prior.bestOf()), text.embedding(),
                 tokens ? text.tokens() : null, tokens ? text.mask() : null, g);
     }
 

@@ -1,22 +1,27 @@
 package dev.dalle2.pipeline;
 
 /**
- * Sampler settings of one pipeline call; 0 steps or a NaN guidance keeps the value the model
- * folder's config gives.
+ * Sampler settings of one pipeline call; 0 steps, 0 candidates or a NaN guidance keeps the value
+ * the model folder's config gives.
  *
  * @param priorSteps      DDIM steps of the prior
  * @param decoderSteps    DDIM steps of the decoder
  * @param upsamplerSteps  DDIM steps of the upsampler
  * @param priorGuidance   classifier-free guidance scale of the prior
  * @param decoderGuidance classifier-free guidance scale of the decoder
+ * @param bestOf          image embeddings the prior draws per image, of which the one closest to the text embedding is kept
  */
-public record Settings(int priorSteps, int decoderSteps, int upsamplerSteps, double priorGuidance, double decoderGuidance) {
+public record Settings(int priorSteps, int decoderSteps, int upsamplerSteps, double priorGuidance, double decoderGuidance,
+                       int bestOf) {
     /** Every setting from the model folder. */
-    public static final Settings DEFAULTS = new Settings(0, 0, 0, Double.NaN, Double.NaN);
+    public static final Settings DEFAULTS = new Settings(0, 0, 0, Double.NaN, Double.NaN, 0);
 
     public Settings {
         if (priorSteps < 0 || decoderSteps < 0 || upsamplerSteps < 0) {
             throw new IllegalArgumentException("sampling steps cannot be negative");
+        }
+        if (bestOf < 0) {
+            throw new IllegalArgumentException("best-of-N cannot draw a negative number of candidates");
         }
         if (priorGuidance < 0 || decoderGuidance < 0) {
             throw new IllegalArgumentException("guidance scales cannot be negative");
@@ -29,5 +34,9 @@ public record Settings(int priorSteps, int decoderSteps, int upsamplerSteps, dou
 
     public double decoderGuidance(double modelDefault) {
         return Double.isNaN(decoderGuidance) ? modelDefault : decoderGuidance;
+    }
+
+    public int bestOf(int modelDefault) {
+        return bestOf == 0 ? modelDefault : bestOf;
     }
 }

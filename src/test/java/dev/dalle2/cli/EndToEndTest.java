@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -162,11 +163,21 @@ class EndToEndTest {
         ok(concepts);
         assertTrue(concepts.out().contains("image→text recall@5 over 16 concept names"), concepts.out());
         assertTrue(concepts.out().contains("decoded from the real images' CLIP embeddings"), concepts.out());
+        assertTrue(concepts.out().contains("the prior's image embeddings themselves"), concepts.out());
         Matcher chosen = Pattern.compile("same (\\d+) concepts").matcher(concepts.out());
         assertTrue(chosen.find(), concepts.out());
         try (Stream<Path> decoded = Files.list(out.resolve("decoded"))) {
             assertEquals(Long.parseLong(chosen.group(1)), decoded.count(), "one decoding per chosen concept");
         }
+        CliRun priorAlone = CliRun.run(concat(new String[] {"eval", "model", "--template", "a drawing of {}", "--count", "2",
+                "--prior-only", "--prior-captions", "4", "--best-of", "3"}, common));
+        ok(priorAlone);
+        // none of these 16 images' keys hashes into the prior's 20% held out, so there is no cosine to measure
+        assertTrue(priorAlone.out().contains("prior: the dataset holds out no captions"), priorAlone.out());
+        assertTrue(priorAlone.out().contains("the prior's image embeddings"), priorAlone.out());
+        assertFalse(priorAlone.out().contains("generated"), priorAlone.out());
+        CliRun negative = CliRun.run(concat(new String[] {"generate", "a red circle", "--best-of", "-1"}, common));
+        negative.assertOneLineError(1, "best-of-N cannot draw a negative number of candidates");
     }
 
     private static void ok(CliRun run) {
