@@ -20,9 +20,12 @@ import java.nio.file.Path;
  * @param training  the optimisation recipe
  * @param sampling  how sample grids (and, by default, users) sample from the network
  * @param out       the run folder: checkpoint, logs, samples and the exported network
+ * @param init      a trained network folder of the same architecture whose weights start the model
+ *                  and its EMA copy (fine-tuning, with a fresh optimiser and schedule); null to
+ *                  start from the seed's initialisation. A resumed run ignores it.
  */
 public record RunConfig(String kind, long seed, DataConfig data, UNetConfig unet, DiffusionConfig diffusion,
-                        TrainingConfig training, SamplingConfig sampling, String out) {
+                        TrainingConfig training, SamplingConfig sampling, String out, String init) {
     /**
      * @param dataset      dataset folder with {@code captions.jsonl}
      * @param conditioning what the decoder is conditioned on: {@code clip} (CLIP image embeddings
@@ -47,7 +50,7 @@ public record RunConfig(String kind, long seed, DataConfig data, UNetConfig unet
     }
 
     public RunConfig withOut(String newOut) {
-        return new RunConfig(kind, seed, data, unet, diffusion, training, sampling, newOut);
+        return new RunConfig(kind, seed, data, unet, diffusion, training, sampling, newOut, init);
     }
 
 }

@@ -8,6 +8,7 @@ import dev.dalle2.decoder.UNet;
 import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.nn.Engine;
 import dev.dalle2.nn.Ops;
+import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,9 +16,10 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Runs a {@link RunConfig}: loads the dataset into memory, builds the U-Net and its EMA copy from
- * the seed, trains with the {@link Trainer}, and exports the EMA weights with the recipe as a
- * network folder ({@code weights.safetensors} + {@code config.json}) in the run folder.
+ * Runs a {@link RunConfig}: builds the U-Net and its EMA copy from the seed (or from the recipe's
+ * {@code init} network), loads the dataset into memory, trains with the {@link Trainer}, and exports
+ * the EMA weights with the recipe as a network folder ({@code weights.safetensors} +
+ * {@code config.json}) in the run folder.
  */
 public final class UNetTraining {
     private UNetTraining() {}
@@ -25,10 +27,16 @@ public final class UNetTraining {
     public static Trainer.Result run(RunConfig config, boolean resume, long stopAfter) throws IOException, InterruptedException {
         Path runDir = Path.of(config.out());
         Checkpoint.requireForResume(runDir, resume);
-        ImageSet data = loadImages(Path.of(config.data().dataset()), config);
         Engine.seed(config.seed());
         UNet model = new UNet(config.unet());
         UNet average = new UNet(config.unet());
+        if (config.init() != null && !resume) {
+            Map<String, Tensor> weights = NetworkFolder.weights(Path.of(config.init()));
+            model.load(weights, true);
+            average.load(weights, true);
+            System.err.println(config.kind() + ": starting from the weights of " + config.init());
+        }
+        ImageSet data = loadImages(Path.of(config.data().dataset()), config);
         TrainingConfig t = config.training();
         TrainingTask task = config.kind().equals("decoder")
                 ? new DecoderTask(model, average, data, config.diffusion(), config.sampling(), t.condDropProb(), t.sampleCount())

@@ -1,6 +1,8 @@
 package dev.dalle2.cli;
 
 import dev.dalle2.io.Images;
+import dev.dalle2.io.Safetensors;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -18,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The whole system through its command line, tiny: make a shapes dataset, learn a tokenizer, train
- * CLIP, cache the embeddings, train the prior, the decoder and the upsampler a few steps each,
- * put the networks in a model folder, and generate, vary, interpolate and edit with it.
+ * CLIP, cache the embeddings, train the prior, the decoder and the upsampler a few steps each (and
+ * the decoder on from its own weights), put the networks in a model folder, and generate, vary,
+ * interpolate and edit with it.
  */
 class EndToEndTest {
     private static final String TRAINING = """
@@ -110,6 +114,14 @@ class EndToEndTest {
                   condTokens: 2
                 """.formatted(data, clip) + UNET_TAIL.formatted("3.0") + TRAINING + "out: " + decoder + "\n")));
 
+        Path tuned = dir.resolve("runs/decoder-tuned");
+        String tuning = Files.readString(dir.resolve("decoder.yaml")).replace("learningRate: 1.0e-3", "learningRate: 1.0e-9")
+                .replace("out: " + decoder, "init: " + decoder + "\nout: " + tuned);
+        ok(CliRun.run("train", "decoder", "--config", write(dir, "tuned.yaml", tuning)));
+        Map<String, Tensor> start = Safetensors.read(decoder.resolve("weights.safetensors"));
+        Safetensors.read(tuned.resolve("weights.safetensors")).forEach((name, weight) -> assertTrue(
+                weight.allclose(start.get(name), 1e-5, 1e-6, false), name + " did not start from the init network"));
+
         Path upsampler = dir.resolve("runs/upsampler");
         ok(CliRun.run("train", "upsampler", "--config", write(dir, "upsampler.yaml", """
                 kind: upsampler
@@ -126,6 +138,10 @@ class EndToEndTest {
                   condDim: 0
                   condTokens: 0
                 """.formatted(data) + UNET_TAIL.formatted("1.0") + TRAINING + "out: " + upsampler + "\n")));
+
+        CliRun misfit = CliRun.run("train", "decoder", "--config", write(dir, "misfit.yaml",
+                tuning.replace("init: " + decoder, "init: " + upsampler)));
+        misfit.assertOneLineError(1, "weights do not fit UNet");
 
         Path model = dir.resolve("model");
         for (Path part : List.of(clip, prior, decoder, upsampler)) {
