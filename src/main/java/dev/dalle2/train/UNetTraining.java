@@ -8,7 +8,6 @@ import dev.dalle2.decoder.UNet;
 import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.nn.Engine;
 import dev.dalle2.nn.Ops;
-import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,9 +30,7 @@ public final class UNetTraining {
         UNet model = new UNet(config.unet());
         UNet average = new UNet(config.unet());
         if (config.init() != null && !resume) {
-            Map<String, Tensor> weights = NetworkFolder.weights(Path.of(config.init()));
-            model.load(weights, true);
-            average.load(weights, true);
+            model.load(NetworkFolder.weights(Path.of(config.init())), true); // the Trainer's Ema copies it into average
             System.err.println(config.kind() + ": starting from the weights of " + config.init());
         }
         ImageSet data = loadImages(Path.of(config.data().dataset()), config);
