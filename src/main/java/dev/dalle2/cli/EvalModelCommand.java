@@ -73,6 +73,12 @@ final class EvalModelCommand implements Callable<Integer> {
                     + "of the generated images beside that of real images of the same concepts.")
     String template;
 
+    @Option(names = "--offset", defaultValue = "0", paramLabel = "K",
+            description = "With --template, shift the even spread of concepts by K (default: ${DEFAULT-VALUE}); another "
+                    + "offset below the spacing of the concepts draws a disjoint set, e.g. for choosing sampler settings "
+                    + "without touching the judged one.")
+    int offset;
+
     @Option(names = "--prior-captions", defaultValue = "512", paramLabel = "N",
             description = "Held-out captions the prior's cosine is measured on (default: ${DEFAULT-VALUE}).")
     int priorCaptions;
@@ -89,6 +95,9 @@ final class EvalModelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (holdOut != null && template != null) {
             throw new IllegalArgumentException("give --hold-out or --template, not both");
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("--offset must not be negative, got " + offset);
         }
         if (priorCaptions < 1) {
             throw new IllegalArgumentException("--prior-captions must be at least 1");
@@ -223,7 +232,10 @@ final class EvalModelCommand implements Callable<Integer> {
         return Ops.cat(0, embeds);
     }
 
-    /** Up to {@code count} concepts spread evenly over the dataset's, skipping those whose prompt would not fit CLIP's context. */
+    /**
+     * Up to {@code count} concepts spread evenly over those whose prompt fits CLIP's context, from the
+     * {@code offset}-th of them on.
+     */
     private int[] chooseConcepts(Pipeline pipeline, Labels concepts) {
         int room = pipeline.clip().model().config().contextLength() - 2;
         List<Integer> fitting = new ArrayList<>();
@@ -232,15 +244,20 @@ final class EvalModelCommand implements Callable<Integer> {
                 fitting.add(c);
             }
         }
-        int n = Math.min(count, fitting.size());
-        if (n == 0) {
+        if (fitting.isEmpty()) {
             throw new IllegalArgumentException("no concept of the dataset fits the template within CLIP's context");
         }
-        int[] chosen = new int[n];
+        return Arrays.stream(spread(fitting.size(), count, offset)).map(fitting::get).toArray();
+    }
+
+    /** min(count, size) indices in [0, size) spread evenly, the first at {@code offset}, wrapping around. */
+    static int[] spread(int size, int count, int offset) {
+        int n = Math.min(count, size);
+        int[] picked = new int[n];
         for (int i = 0; i < n; i++) {
-            chosen[i] = fitting.get((int) ((long) i * fitting.size() / n));
+            picked[i] = (int) (((long) i * size / n + offset) % size);
         }
-        return chosen;
+        return picked;
     }
 
     private List<String> conceptPrompts(Labels concepts, int[] chosen) {
