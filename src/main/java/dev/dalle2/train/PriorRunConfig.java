@@ -21,9 +21,12 @@ import java.nio.file.Path;
  * @param bestOf    candidates drawn per caption when sampling, of which the one closest to the text embedding is kept
  * @param training  the optimisation recipe ({@code condDropProb} is the text-drop probability)
  * @param out       the run folder
+ * @param init      a trained prior folder of the same architecture whose weights start the model and
+ *                  its EMA copy (training on, with a fresh optimiser and schedule); null to start from
+ *                  the seed's initialisation. A resumed run ignores it.
  */
 public record PriorRunConfig(String kind, long seed, Data data, PriorConfig prior, DiffusionConfig diffusion,
-                             SamplingConfig sampling, int bestOf, TrainingConfig training, String out) {
+                             SamplingConfig sampling, int bestOf, TrainingConfig training, String out, String init) {
     /**
      * @param dataset    the caption dataset whose embedding cache the prior reads
      * @param clip       the CLIP model folder that made the cache
@@ -51,6 +54,6 @@ public record PriorRunConfig(String kind, long seed, Data data, PriorConfig prio
     }
 
     public PriorRunConfig withOut(String newOut) {
-        return new PriorRunConfig(kind, seed, data, prior, diffusion, sampling, bestOf, training, newOut);
+        return new PriorRunConfig(kind, seed, data, prior, diffusion, sampling, bestOf, training, newOut, init);
     }
 }

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * Runs a {@link PriorRunConfig}: opens the dataset's embedding cache for the recipe's CLIP model
- * (refusing a stale one), keeps the caption variants of training images, trains the prior with the
- * {@link Trainer}, and exports the EMA prior as a network folder in the run folder.
+ * (refusing a stale one), keeps the caption variants of training images, builds the prior from the
+ * seed (or from the recipe's {@code init} prior), trains it with the {@link Trainer}, and exports
+ * the EMA prior as a network folder in the run folder.
  */
 public final class PriorTraining {
     private static final int PREVIEW = 8;
@@ -40,6 +41,10 @@ public final class PriorTraining {
         Engine.seed(config.seed());
         DiffusionPrior model = new DiffusionPrior(config.prior());
         DiffusionPrior average = new DiffusionPrior(config.prior());
+        if (config.init() != null && !resume) {
+            model.load(NetworkFolder.weights(Path.of(config.init())), true); // the Trainer's Ema copies it into average
+            System.err.println("prior: starting from the weights of " + config.init());
+        }
         TrainingTask task = new PriorTask(model, average, cache, data, train, preview, config);
         System.err.printf("prior: %,d parameters, %,d training and %,d held-out captions, %s%n", model.parameterCount(),
                 train.length, validation.length, config.training().bf16() ? "bf16 autocast" : "fp32");

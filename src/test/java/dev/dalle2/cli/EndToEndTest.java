@@ -96,6 +96,11 @@ class EndToEndTest {
                 bestOf: 2
                 %sout: %s
                 """.formatted(data, clip, TRAINING, prior))));
+        Path priorTuned = dir.resolve("runs/prior-tuned");
+        ok(CliRun.run("train", "prior", "--config", write(dir, "prior-tuned.yaml", Files.readString(dir.resolve("prior.yaml"))
+                .replace("learningRate: 1.0e-3", "learningRate: 1.0e-9")
+                .replace("out: " + prior, "init: " + prior + "\nout: " + priorTuned))));
+        assertStartedFrom(prior, priorTuned);
 
         Path decoder = dir.resolve("runs/decoder");
         ok(CliRun.run("train", "decoder", "--config", write(dir, "decoder.yaml", """
@@ -118,9 +123,7 @@ class EndToEndTest {
         String tuning = Files.readString(dir.resolve("decoder.yaml")).replace("learningRate: 1.0e-3", "learningRate: 1.0e-9")
                 .replace("out: " + decoder, "init: " + decoder + "\nout: " + tuned);
         ok(CliRun.run("train", "decoder", "--config", write(dir, "tuned.yaml", tuning)));
-        Map<String, Tensor> start = Safetensors.read(decoder.resolve("weights.safetensors"));
-        Safetensors.read(tuned.resolve("weights.safetensors")).forEach((name, weight) -> assertTrue(
-                weight.allclose(start.get(name), 1e-5, 1e-6, false), name + " did not start from the init network"));
+        assertStartedFrom(decoder, tuned);
 
         Path upsampler = dir.resolve("runs/upsampler");
         ok(CliRun.run("train", "upsampler", "--config", write(dir, "upsampler.yaml", """
@@ -194,6 +197,13 @@ class EndToEndTest {
         assertFalse(priorAlone.out().contains("generated"), priorAlone.out());
         CliRun negative = CliRun.run(concat(new String[] {"generate", "a red circle", "--best-of", "-1"}, common));
         negative.assertOneLineError(1, "best-of-N cannot draw a negative number of candidates");
+    }
+
+    /** Every weight of {@code tuned}, trained at a vanishing learning rate, still equals that of its {@code init} network. */
+    private static void assertStartedFrom(Path init, Path tuned) throws IOException {
+        Map<String, Tensor> start = Safetensors.read(init.resolve("weights.safetensors"));
+        Safetensors.read(tuned.resolve("weights.safetensors")).forEach((name, weight) -> assertTrue(
+                weight.allclose(start.get(name), 1e-5, 1e-6, false), name + " did not start from the init network"));
     }
 
     private static void ok(CliRun run) {
