@@ -99,6 +99,9 @@ final class EvalModelCommand implements Callable<Integer> {
         if (offset < 0) {
             throw new IllegalArgumentException("--offset must not be negative, got " + offset);
         }
+        if (offset != 0 && template == null) {
+            throw new IllegalArgumentException("--offset shifts the concepts of --template; give --template too");
+        }
         if (priorCaptions < 1) {
             throw new IllegalArgumentException("--prior-captions must be at least 1");
         }

@@ -3,6 +3,7 @@ package dev.dalle2.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dalle2.io.AtomicFiles;
 import dev.dalle2.io.Folders;
+import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.io.Safetensors;
 import dev.dalle2.nn.Module;
 import org.bytedeco.pytorch.Generator;
@@ -45,6 +46,17 @@ public final class Checkpoint {
     static void requireForResume(Path runDir, boolean resume) throws IOException {
         if (resume && !exists(runDir)) {
             throw new IOException(runDir + ": no checkpoint to resume from (train without --resume first)");
+        }
+    }
+
+    /**
+     * Loads a recipe's {@code init} network folder (null: none) into {@code model} for a fresh run; a
+     * resumed run takes its weights from the checkpoint instead. The Trainer's Ema copies them into the average.
+     */
+    static void startFrom(String init, boolean resume, Module model, String kind) throws IOException {
+        if (init != null && !resume) {
+            model.load(NetworkFolder.weights(Path.of(init)), true);
+            System.err.println(kind + ": starting from the weights of " + init);
         }
     }
 

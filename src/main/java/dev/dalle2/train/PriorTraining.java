@@ -41,10 +41,7 @@ public final class PriorTraining {
         Engine.seed(config.seed());
         DiffusionPrior model = new DiffusionPrior(config.prior());
         DiffusionPrior average = new DiffusionPrior(config.prior());
-        if (config.init() != null && !resume) {
-            model.load(NetworkFolder.weights(Path.of(config.init())), true); // the Trainer's Ema copies it into average
-            System.err.println("prior: starting from the weights of " + config.init());
-        }
+        Checkpoint.startFrom(config.init(), resume, model, "prior");
         TrainingTask task = new PriorTask(model, average, cache, data, train, preview, config);
         System.err.printf("prior: %,d parameters, %,d training and %,d held-out captions, %s%n", model.parameterCount(),
                 train.length, validation.length, config.training().bf16() ? "bf16 autocast" : "fp32");

@@ -29,10 +29,7 @@ public final class UNetTraining {
         Engine.seed(config.seed());
         UNet model = new UNet(config.unet());
         UNet average = new UNet(config.unet());
-        if (config.init() != null && !resume) {
-            model.load(NetworkFolder.weights(Path.of(config.init())), true); // the Trainer's Ema copies it into average
-            System.err.println(config.kind() + ": starting from the weights of " + config.init());
-        }
+        Checkpoint.startFrom(config.init(), resume, model, config.kind());
         ImageSet data = loadImages(Path.of(config.data().dataset()), config);
         TrainingConfig t = config.training();
         TrainingTask task = config.kind().equals("decoder")

@@ -197,6 +197,8 @@ class EndToEndTest {
         assertFalse(priorAlone.out().contains("generated"), priorAlone.out());
         CliRun negative = CliRun.run(concat(new String[] {"generate", "a red circle", "--best-of", "-1"}, common));
         negative.assertOneLineError(1, "best-of-N cannot draw a negative number of candidates");
+        CliRun offsetAlone = CliRun.run(concat(new String[] {"eval", "model", "--offset", "3"}, common));
+        offsetAlone.assertOneLineError(1, "--offset shifts the concepts of --template");
     }
 
     /** Every weight of {@code tuned}, trained at a vanishing learning rate, still equals that of its {@code init} network. */
