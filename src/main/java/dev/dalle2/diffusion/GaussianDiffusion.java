@@ -31,9 +31,20 @@ public final class GaussianDiffusion {
     private final Tensor posteriorLogVariance;
     private final Tensor posteriorMeanCoef1;
     private final Tensor posteriorMeanCoef2;
+    private final Tensor lossWeights;
 
     /** Diffusion on {@code schedule} (respaced or not) for a network that predicts {@code prediction}. */
     public GaussianDiffusion(NoiseSchedule schedule, Prediction prediction) {
+        this(schedule, prediction, null);
+    }
+
+    /**
+     * As above, with {@link #trainingLoss} weighted per step by Min-SNR-γ (Hang et al. 2023) unless
+     * {@code minSnrGamma} is null: the x₀ error counts min(SNR_t, γ) times, SNR_t = ᾱ_t/(1 − ᾱ_t),
+     * which for the network's target is a weight of min(SNR, γ)/SNR on ε, min(SNR, γ) on x₀ and
+     * min(SNR, γ)/(SNR + 1) on v.
+     */
+    public GaussianDiffusion(NoiseSchedule schedule, Prediction prediction, Double minSnrGamma) {
         this.schedule = schedule;
         this.prediction = prediction;
         int n = schedule.steps();
@@ -48,6 +59,20 @@ public final class GaussianDiffusion {
         posteriorLogVariance = coefficient(schedule.posteriorLogVarianceClipped());
         posteriorMeanCoef1 = coefficient(schedule.posteriorMeanCoef1());
         posteriorMeanCoef2 = coefficient(schedule.posteriorMeanCoef2());
+        lossWeights = minSnrGamma == null ? null : coefficient(minSnrWeights(abar, prediction, minSnrGamma));
+    }
+
+    /** The Min-SNR-γ weight of each step's loss on the target of {@code prediction} (see the constructor). */
+    static double[] minSnrWeights(double[] alphasCumprod, Prediction prediction, double gamma) {
+        return Arrays.stream(alphasCumprod).map(abar -> {
+            double snr = abar / (1 - abar);
+            double clipped = Math.min(snr, gamma);
+            return switch (prediction) {
+                case EPSILON -> Math.min(1, gamma / snr);
+                case X0 -> clipped;
+                case V -> clipped / (snr + 1);
+            };
+        }).toArray();
     }
 
     private static Tensor coefficient(double[] values) {
@@ -138,7 +163,8 @@ public final class GaussianDiffusion {
     /**
      * The simple DDPM loss: draws t uniformly among the steps and ε ~ N(0, I) from {@code g} (the
      * default generator when null), and returns the mean squared error between the model output at
-     * x_t and the {@link #target}, as a scalar tensor that carries the model's graph.
+     * x_t and the {@link #target}, as a scalar tensor that carries the model's graph. With
+     * Min-SNR weighting each sample's squared error is weighted by its step's weight.
      *
      * @param x0   clean samples [B, ...]
      * @param cond conditioning passed to the model unchanged
@@ -148,7 +174,12 @@ public final class GaussianDiffusion {
         Tensor noise = Ops.randn(g, x0.shape());
         Tensor xt = qSample(x0, t, noise);
         Tensor output = model.predict(xt, modelTimesteps(t), cond);
-        return torch.mse_loss(output, target(x0, noise, t));
+        Tensor target = target(x0, noise, t);
+        if (lossWeights == null) {
+            return torch.mse_loss(output, target);
+        }
+        Tensor error = output.sub(target);
+        return error.mul(error).mul(extract(lossWeights, t, error)).mean();
     }
 
     private static Tensor extract(Tensor coefficients, Tensor t, Tensor like) {

@@ -8,9 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.Arrays;
 import java.util.Map;
 
 import static dev.dalle2.diffusion.TensorAssert.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,6 +150,28 @@ class GaussianDiffusionTest {
         loss.backward();
         assertNotNull(w.grad());
         assertTrue(w.grad().defined());
+    }
+
+    @Test
+    void minSnrWeightsMatchHandComputedValues() {
+        double[] abar = {0.5, 0.9, 0.99}; // SNR 1, 9, 99
+        assertArrayEquals(new double[] {1, 5.0 / 9, 5.0 / 99}, GaussianDiffusion.minSnrWeights(abar, Prediction.EPSILON, 5), 1e-9);
+        assertArrayEquals(new double[] {1, 5, 5}, GaussianDiffusion.minSnrWeights(abar, Prediction.X0, 5), 1e-9);
+        assertArrayEquals(new double[] {0.5, 0.5, 0.05}, GaussianDiffusion.minSnrWeights(abar, Prediction.V, 5), 1e-9);
+    }
+
+    @Test
+    void minSnrWeightedLossOfTheZeroModelIsTheMeanWeightOfTheDrawnSteps() {
+        GaussianDiffusion d = new GaussianDiffusion(LINEAR, Prediction.V, 5.0);
+        double[] weights = GaussianDiffusion.minSnrWeights(LINEAR.alphasCumprod(), Prediction.V, 5);
+        Tensor x0 = signs(Ops.generator(6), 64, 64);
+        Denoiser zero = (xt, t, cond) -> xt.mul(Ops.zeros(1));
+        double loss = Ops.item(d.trainingLoss(zero, x0, Map.of(), Ops.generator(7)));
+        // the loss draws t first from its generator; E[v²] = 1 at every step, so the loss is the mean weight
+        double expected = Arrays.stream(Ops.toLongs(Ops.randint(Ops.generator(7), 1000, 64)))
+                .mapToDouble(t -> weights[(int) t]).average().orElseThrow();
+        assertTrue(expected < 0.8, "the weights should differ from 1: " + expected);
+        assertEquals(expected, loss, 0.05);
     }
 
     /** ±1 entries, so that x₀² = 1. */
