@@ -33,7 +33,8 @@ class ConfigsTest {
                 default -> new UNet(RunConfig.load(p).unet()).parameterCount();
             };
             if (!p.toString().contains("gpu")) {
-                assertTrue(params < 12_000_000, p + " has " + params + " parameters");
+                // CPU recipes stay small: the shipped models (float32) must fit 150 MB together
+                assertTrue(params < 20_000_000, p + " has " + params + " parameters");
             }
         }
     }
