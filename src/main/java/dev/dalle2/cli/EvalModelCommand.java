@@ -70,7 +70,7 @@ final class EvalModelCommand implements Callable<Integer> {
     @Option(names = "--template", paramLabel = "TEXT",
             description = "Generate from this caption template, {} standing for a concept's name (e.g. \"a drawing of {}\"), "
                     + "for --count concepts of the dataset, and report CLIP image→text recall@5 over all concept names "
-                    + "of the generated images beside that of real images of the same concepts.")
+                    + "of the generated images beside that of real images of the same concepts, each ± its standard error.")
     String template;
 
     @Option(names = "--offset", defaultValue = "0", paramLabel = "K",
@@ -198,19 +198,27 @@ final class EvalModelCommand implements Callable<Integer> {
             long d = real.size(1);
             double priorRecall = ClipEvaluation.imageToTextRecall(Ops.tensor(priorEmbeds, chosen.length, d), labels, labelOf, 5);
             if (generatedEmbeds == null) {
-                out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: the prior's image embeddings %.1f%%, "
-                        + "real images of the same %d concepts %.1f%%%n", concepts.size(), 100 * priorRecall,
-                        chosen.length, 100 * realRecall);
+                out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: the prior's image embeddings %s, "
+                        + "real images of the same %d concepts %s; ± one standard error over the %d concepts%n",
+                        concepts.size(), percent(priorRecall, chosen.length), chosen.length,
+                        percent(realRecall, chosen.length), chosen.length);
                 return;
             }
             double generatedRecall = ClipEvaluation.imageToTextRecall(Ops.tensor(generatedEmbeds, chosen.length, d),
                     labels, labelOf, 5);
             double decodedRecall = ClipEvaluation.imageToTextRecall(decodedEmbeddings(pipeline, real), labels, labelOf, 5);
-            out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: generated %.1f%% (the prior's image "
-                    + "embeddings themselves %.1f%%), decoded from the real images' CLIP embeddings %.1f%%, real images "
-                    + "of the same %d concepts %.1f%% (ratio %.2f)%n", concepts.size(), 100 * generatedRecall,
-                    100 * priorRecall, 100 * decodedRecall, chosen.length, 100 * realRecall, generatedRecall / realRecall);
+            int n = chosen.length;
+            out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: generated %s (the prior's image "
+                    + "embeddings themselves %s), decoded from the real images' CLIP embeddings %s, real images "
+                    + "of the same %d concepts %s (ratio %.2f); ± one standard error over the %d concepts%n",
+                    concepts.size(), percent(generatedRecall, n), percent(priorRecall, n), percent(decodedRecall, n), n,
+                    percent(realRecall, n), generatedRecall / realRecall, n);
         }
+    }
+
+    /** A recall over n images as "40.0% ± 4.9": ± one binomial standard error, in points. */
+    private static String percent(double recall, int n) {
+        return String.format(Locale.ROOT, "%.1f%% ± %.1f", 100 * recall, 100 * ClipEvaluation.standardError(recall, n));
     }
 
     /** Copies the rows of {@code embeds} [B, D] into {@code into} from row {@code start} on. */

@@ -123,6 +123,17 @@ public final class ClipEvaluation {
         }
     }
 
+    /**
+     * The binomial standard error √(p(1 − p)/n) of a recall p measured on n independent images: how
+     * far it moves with the draw of the images. A recall of 40% on 100 images is 40 ± 4.9 points.
+     */
+    public static double standardError(double recall, int images) {
+        if (images < 1 || !(recall >= 0 && recall <= 1)) {
+            throw new IllegalArgumentException("a recall in [0, 1] over at least one image, got " + recall + " over " + images);
+        }
+        return Math.sqrt(recall * (1 - recall) / images);
+    }
+
     /** Image→text recall@k from the similarities {@code sim} [N, M] (row-major). */
     private static double imageToTextRecall(float[] sim, int m, long[] labelOf, int k) {
         int n = labelOf.length;

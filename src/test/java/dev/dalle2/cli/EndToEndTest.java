@@ -183,8 +183,11 @@ class EndToEndTest {
         assertTrue(concepts.out().contains("image→text recall@5 over 16 concept names"), concepts.out());
         assertTrue(concepts.out().contains("decoded from the real images' CLIP embeddings"), concepts.out());
         assertTrue(concepts.out().contains("the prior's image embeddings themselves"), concepts.out());
-        Matcher chosen = Pattern.compile("same (\\d+) concepts").matcher(concepts.out());
+        Matcher chosen = Pattern.compile("same (\\d+) concepts ([\\d.]+)% ± ([\\d.]+) \\(ratio").matcher(concepts.out());
         assertTrue(chosen.find(), concepts.out());
+        double realRecall = Double.parseDouble(chosen.group(2)) / 100;
+        assertEquals(100 * Math.sqrt(realRecall * (1 - realRecall) / Integer.parseInt(chosen.group(1))),
+                Double.parseDouble(chosen.group(3)), 0.05, "the real images' recall carries its binomial standard error");
         try (Stream<Path> decoded = Files.list(out.resolve("decoded"))) {
             assertEquals(Long.parseLong(chosen.group(1)), decoded.count(), "one decoding per chosen concept");
         }
