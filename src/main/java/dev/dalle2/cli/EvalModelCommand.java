@@ -196,18 +196,16 @@ final class EvalModelCommand implements Callable<Integer> {
             Tensor real = ClipEvaluation.imageEmbeddings(pipeline.clip().model(), data, realEntries, 256);
             double realRecall = ClipEvaluation.imageToTextRecall(real, labels, labelOf, 5);
             long d = real.size(1);
-            double priorRecall = ClipEvaluation.imageToTextRecall(Ops.tensor(priorEmbeds, chosen.length, d), labels, labelOf, 5);
+            int n = chosen.length;
+            double priorRecall = ClipEvaluation.imageToTextRecall(Ops.tensor(priorEmbeds, n, d), labels, labelOf, 5);
             if (generatedEmbeds == null) {
                 out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: the prior's image embeddings %s, "
                         + "real images of the same %d concepts %s; ± one standard error over the %d concepts%n",
-                        concepts.size(), percent(priorRecall, chosen.length), chosen.length,
-                        percent(realRecall, chosen.length), chosen.length);
+                        concepts.size(), percent(priorRecall, n), n, percent(realRecall, n), n);
                 return;
             }
-            double generatedRecall = ClipEvaluation.imageToTextRecall(Ops.tensor(generatedEmbeds, chosen.length, d),
-                    labels, labelOf, 5);
+            double generatedRecall = ClipEvaluation.imageToTextRecall(Ops.tensor(generatedEmbeds, n, d), labels, labelOf, 5);
             double decodedRecall = ClipEvaluation.imageToTextRecall(decodedEmbeddings(pipeline, real), labels, labelOf, 5);
-            int n = chosen.length;
             out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: generated %s (the prior's image "
                     + "embeddings themselves %s), decoded from the real images' CLIP embeddings %s, real images "
                     + "of the same %d concepts %s (ratio %.2f); ± one standard error over the %d concepts%n",
