@@ -8,12 +8,27 @@ import org.bytedeco.pytorch.global.torch;
  * 2-D convolution with a square kernel. Input [B, in, H, W], output [B, out, H', W'] with
  * H' = (H + 2·padding − kernel)/stride + 1. Parameters {@code weight} [out, in, k, k] and
  * {@code bias} [out] (optional), initialised uniformly in ±1/sqrt(in·k·k) as in PyTorch.
+ *
+ * <p>On the CPU a layer whose input or output channels are not a multiple of {@link #CHANNEL_BLOCK}
+ * runs with its weight (and its input) padded by zeros to the next multiple, and the extra output
+ * channels are cut off. libtorch's oneDNN blocks channels by 16 and, on AVX-512 machines, reads weight
+ * padding that it never zeroed: in fp32 the backward pass of a layer with 3 output channels (a U-Net's
+ * last layer) turns the input gradient into NaN whenever the stale heap bytes there happen to be NaN
+ * (0 × NaN), at random from run to run; in bf16 the forward pass and the weight gradient are wrong
+ * whenever the output channels are not a multiple of 16, and the input gradient whenever the input
+ * channels are not (docs/reliability.md, ConvolutionGradientTest). With explicit zeros there is no
+ * padding for it to read. The result and the gradients are the plain convolution's; the cost is the
+ * extra channels' work.
  */
 public final class Conv2d extends Module {
     private final Tensor weight;
     private final Tensor bias;
     private final long stride;
     private final long padding;
+    private final long out;
+
+    /** oneDNN's channel block on AVX-512 (16; AVX2's 8 divides it). */
+    static final long CHANNEL_BLOCK = 16;
 
     /** A "same" convolution: stride 1 and padding kernel/2. */
     public Conv2d(long in, long out, long kernel) {
@@ -30,10 +45,34 @@ public final class Conv2d extends Module {
         this.bias = bias ? parameter("bias", Init.uniform(bound, out)) : null;
         this.stride = stride;
         this.padding = padding;
+        this.out = out;
     }
 
     public Tensor forward(Tensor x) {
-        return torch.conv2d(x, weight, bias == null ? new TensorOptional() : new TensorOptional(bias), new long[] {stride, stride},
+        long in = weight.size(1);
+        long extraOut = Engine.device().is_cpu() ? Math.floorMod(-out, CHANNEL_BLOCK) : 0;
+        long extraIn = Engine.device().is_cpu() ? Math.floorMod(-in, CHANNEL_BLOCK) : 0;
+        if (extraOut == 0 && extraIn == 0) {
+            return convolve(x, weight, bias);
+        }
+        return Scopes.keepResult(() -> {
+            Tensor w = weight;
+            Tensor input = x;
+            if (extraIn > 0) {
+                w = Ops.cat(1, w, Ops.zeros(out, extraIn, w.size(2), w.size(3)));
+                input = Ops.cat(1, x, Ops.zeros(x.size(0), extraIn, x.size(2), x.size(3)).to(x.scalar_type()));
+            }
+            if (extraOut == 0) {
+                return convolve(input, w, bias);
+            }
+            w = Ops.cat(0, w, Ops.zeros(extraOut, w.size(1), w.size(2), w.size(3)));
+            Tensor b = bias == null ? null : Ops.cat(0, bias, Ops.zeros(extraOut));
+            return convolve(input, w, b).narrow(1, 0, out);
+        });
+    }
+
+    private Tensor convolve(Tensor x, Tensor w, Tensor b) {
+        return torch.conv2d(x, w, b == null ? new TensorOptional() : new TensorOptional(b), new long[] {stride, stride},
                 new long[] {padding, padding}, new long[] {1, 1}, 1);
     }
 

@@ -75,6 +75,13 @@ public final class Ops {
         return t.item_double();
     }
 
+    /** Whether every element of {@code t} is finite (no NaN, no ±∞). */
+    public static boolean allFinite(Tensor t) {
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            return t.isfinite().all().item_bool();
+        }
+    }
+
 
     public static Tensor zeros(long... shape) {
         return torch.zeros(shape, floats());

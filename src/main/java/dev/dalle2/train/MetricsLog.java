@@ -23,22 +23,30 @@ public final class MetricsLog implements AutoCloseable {
     private final BufferedWriter writer;
     private final List<double[]> losses = new ArrayList<>();
 
-    /** Opens the log, keeping the lines of steps before {@code firstStep}. */
+    /** Opens the log, keeping the lines of steps up to {@code firstStep} (the checkpoint's own step included). */
     public MetricsLog(Path file, long firstStep) throws IOException {
         List<String> kept = new ArrayList<>();
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 Map<?, ?> row = JSON.readValue(line, Map.class);
                 long step = ((Number) row.get("step")).longValue();
-                if (step < firstStep) {
+                if (step <= firstStep) {
                     kept.add(line);
-                    losses.add(new double[] {step, ((Number) row.get("loss")).doubleValue()});
+                    double loss = number(row.get("loss"));
+                    if (Double.isFinite(loss)) {
+                        losses.add(new double[] {step, loss});
+                    }
                 }
             }
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, kept, StandardCharsets.UTF_8);
         writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    /** A logged number: JSON writes a non-finite one (a skipped step's loss) as a string such as "NaN". */
+    private static double number(Object value) {
+        return value instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(value));
     }
 
     /** Appends one step's metrics; {@code metrics} must contain "step" and "loss". */
@@ -49,10 +57,13 @@ public final class MetricsLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        losses.add(new double[] {((Number) metrics.get("step")).doubleValue(), ((Number) metrics.get("loss")).doubleValue()});
+        double loss = ((Number) metrics.get("loss")).doubleValue();
+        if (Double.isFinite(loss)) {
+            losses.add(new double[] {((Number) metrics.get("step")).doubleValue(), loss});
+        }
     }
 
-    /** Every logged (step, loss) pair so far, in order. */
+    /** Every logged (step, loss) pair with a finite loss so far, in order. */
     public List<double[]> losses() {
         return losses;
     }

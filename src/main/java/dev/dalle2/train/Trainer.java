@@ -29,6 +29,11 @@ import java.util.Map;
  * (the EMA model's preview and the task's held-out metrics every {@code sampleEvery} steps) and {@code checkpoint/} (every
  * {@code checkpointEvery} steps; {@code resume} continues from it with the same schedule, data
  * order, generators and EMA). Every step runs inside its own {@link PointerScope}.
+ *
+ * <p>A step whose loss or gradient norm is not finite changes nothing: the optimiser and the EMA are
+ * not updated, the step is counted ({@code skipped_steps} in the metrics, and a line on standard error),
+ * and after {@code maxSkippedSteps} such steps in a row the run stops with an error. A checkpoint is
+ * never written from non-finite weights.
  */
 public final class Trainer {
     private final TrainingTask task;
@@ -68,6 +73,8 @@ public final class Trainer {
         task.model().train(true);
         long began = System.nanoTime();
         double loss = Double.NaN;
+        long skipped = 0;
+        int consecutiveSkips = 0;
         try (BatchLoader loader = new BatchLoader(task, config.batchSize(), seed, start, end);
              MetricsLog log = new MetricsLog(runDir.resolve("metrics.jsonl"), start);
              Progress progress = new Progress("train", config.totalSteps())) {
@@ -77,6 +84,7 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 double lr = schedule.at(step);
                 double gradNorm;
+                boolean finite;
                 try (PointerScope scope = new PointerScope()) {
                     optimizer.param_groups().get(0).options().set_lr(lr);
                     optimizer.zero_grad();
@@ -86,13 +94,29 @@ public final class Trainer {
                     }
                     lossTensor.backward();
                     loss = Ops.item(lossTensor);
-                    if (!Double.isFinite(loss)) {
-                        throw new IllegalStateException("loss became " + loss + " at step " + step
-                                + "; lower the learning rate or enable gradient clipping");
+                    // The total norm before clipping (an infinite bound clips nothing).
+                    gradNorm = torch.clip_grad_norm_(paramVector, config.gradClip() > 0 ? config.gradClip() : Double.POSITIVE_INFINITY);
+                    finite = Double.isFinite(loss) && Double.isFinite(gradNorm);
+                    if (finite) {
+                        optimizer.step();
+                        ema.update(step);
                     }
-                    gradNorm = config.gradClip() > 0 ? torch.clip_grad_norm_(paramVector, config.gradClip()) : Double.NaN;
-                    optimizer.step();
-                    ema.update(step);
+                }
+                if (finite) {
+                    consecutiveSkips = 0;
+                } else {
+                    skipped++;
+                    consecutiveSkips++;
+                    System.err.printf(Locale.ROOT, "step %d skipped: loss %s, gradient norm %s (%d in a row, %d in this run)%n",
+                            step + 1, loss, gradNorm, consecutiveSkips, skipped);
+                    if (consecutiveSkips >= config.maxSkippedSteps()) {
+                        throw new IllegalStateException(String.format(Locale.ROOT,
+                                "training stopped at step %d: %d steps in a row had a non-finite loss or gradient "
+                                        + "(loss %s, gradient norm %s; training.maxSkippedSteps is %d); %s",
+                                step + 1, consecutiveSkips, loss, gradNorm, config.maxSkippedSteps(),
+                                config.gradClip() > 0 ? "lower training.learningRate"
+                                        : "lower training.learningRate or set training.gradClip (for example 1.0)"));
+                    }
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long done = step + 1;
@@ -101,6 +125,7 @@ public final class Trainer {
                 row.put("loss", loss);
                 row.put("lr", lr);
                 row.put("grad_norm", gradNorm);
+                row.put("skipped_steps", skipped);
                 row.put("examples_per_s", config.batchSize() / seconds);
                 row.put("rss_mib", Pointer.physicalBytes() >> 20);
                 progress.update(done, String.format(Locale.ROOT, "loss %.4f lr %.2e %.1f img/s", loss, lr,
@@ -113,12 +138,26 @@ public final class Trainer {
                 log.log(row);
                 if (done % config.checkpointEvery() == 0 || last) {
                     log.flush();
+                    requireFinite(task.model().parameters(), "the weights", done);
+                    requireFinite(task.average().parameters(), "the EMA weights", done);
                     Checkpoint.save(runDir, done, task.model(), task.average(), optimizer, noise);
                     LossCurve.write(runDir.resolve("loss.png"), log.losses(), "training loss");
                 }
             }
         }
         return new Result(end, loss, (System.nanoTime() - began) / 1e9);
+    }
+
+    /** Refuses to checkpoint a network with a non-finite value: the previous checkpoint stays the one to resume. */
+    private static void requireFinite(List<Tensor> params, String what, long step) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            for (Tensor p : params) {
+                if (!Ops.allFinite(p)) {
+                    throw new IllegalStateException(what + " hold a non-finite value at step " + step
+                            + "; no checkpoint written (the previous one is intact)");
+                }
+            }
+        }
     }
 
     /** The task's held-out metrics at {@code step}, also printed on one line. */

@@ -16,17 +16,36 @@ package dev.dalle2.train;
  * @param checkpointEvery steps between checkpoints
  * @param sampleEvery     steps between sample grids
  * @param sampleCount     images in each sample grid
+ * @param maxSkippedSteps consecutive steps with a non-finite loss or gradient norm that are skipped (no
+ *                        optimiser or EMA update) before the run stops with an error; absent in a recipe = 5
  */
 public record TrainingConfig(int batchSize, double learningRate, int warmupSteps, int totalSteps, double minLrRatio,
                              double weightDecay, double emaDecay, double gradClip, boolean bf16, double condDropProb,
-                             int checkpointEvery, int sampleEvery, int sampleCount) {
+                             int checkpointEvery, int sampleEvery, int sampleCount, Integer maxSkippedSteps) {
+    /** The default of {@code maxSkippedSteps}. */
+    public static final int DEFAULT_MAX_SKIPPED_STEPS = 5;
+
     public TrainingConfig {
+        if (maxSkippedSteps == null) {
+            maxSkippedSteps = DEFAULT_MAX_SKIPPED_STEPS;
+        }
+        if (maxSkippedSteps < 1) {
+            throw new IllegalArgumentException("maxSkippedSteps must be at least 1");
+        }
         if (batchSize < 1 || totalSteps < 1 || learningRate <= 0) {
             throw new IllegalArgumentException("training needs batchSize >= 1, totalSteps >= 1 and learningRate > 0");
         }
         if (checkpointEvery < 1 || sampleEvery < 1) {
             throw new IllegalArgumentException("checkpointEvery and sampleEvery must be at least 1");
         }
+    }
+
+    /** A recipe with the default {@code maxSkippedSteps}. */
+    public TrainingConfig(int batchSize, double learningRate, int warmupSteps, int totalSteps, double minLrRatio,
+                          double weightDecay, double emaDecay, double gradClip, boolean bf16, double condDropProb,
+                          int checkpointEvery, int sampleEvery, int sampleCount) {
+        this(batchSize, learningRate, warmupSteps, totalSteps, minLrRatio, weightDecay, emaDecay, gradClip, bf16,
+                condDropProb, checkpointEvery, sampleEvery, sampleCount, null);
     }
 
     public LrSchedule schedule() {

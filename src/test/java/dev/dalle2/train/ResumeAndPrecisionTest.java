@@ -51,6 +51,11 @@ class ResumeAndPrecisionTest {
         Map<String, Tensor> straight = train(a, 0, false, 8);
         train(b, 5, false, 8);
         Map<String, Tensor> resumed = train(b, 0, true, 8);
+        List<String> rows = java.nio.file.Files.readAllLines(b.resolve("metrics.jsonl"));
+        assertEquals(8, rows.size(), "one metrics row per step, the checkpoint's step (5) included: " + rows);
+        for (int i = 0; i < rows.size(); i++) {
+            assertTrue(rows.get(i).startsWith("{\"step\":" + (i + 1) + ","), rows.get(i));
+        }
         for (String name : straight.keySet()) {
             assertArrayEquals(Ops.toFloats(straight.get(name)), Ops.toFloats(resumed.get(name)), "EMA weights of " + name);
         }
