@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
@@ -39,9 +40,24 @@ public final class NetworkFolder {
         }
     }
 
-    /** The folder's weights, by parameter name. */
+    /**
+     * The folder's weights, by parameter name. A tensor with a NaN or infinite value (a corrupt file: one
+     * flipped exponent bit is enough) is a one-line error naming the file and the tensor, rather than
+     * a network that quietly draws black images.
+     */
     public static Map<String, Tensor> weights(Path dir) throws IOException {
-        return Safetensors.read(require(dir, WEIGHTS));
+        Path file = require(dir, WEIGHTS);
+        Map<String, Tensor> weights = Safetensors.read(file);
+        for (Map.Entry<String, Tensor> e : weights.entrySet()) {
+            boolean finite;
+            try (PointerScope scope = new PointerScope()) {
+                finite = e.getValue().isfinite().all().item_bool();
+            }
+            if (!finite) {
+                throw new IOException(file + ": tensor " + e.getKey() + " holds a NaN or infinite value (corrupt weights)");
+            }
+        }
+        return weights;
     }
 
     /** Writes {@code config.json} (the recipe as JSON) and {@code weights.safetensors}, each atomically. */
