@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import org.bytedeco.javacpp.PointerScope;
+import dev.dalle2.nn.Ops;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
@@ -49,11 +49,7 @@ public final class NetworkFolder {
         Path file = require(dir, WEIGHTS);
         Map<String, Tensor> weights = Safetensors.read(file);
         for (Map.Entry<String, Tensor> e : weights.entrySet()) {
-            boolean finite;
-            try (PointerScope scope = new PointerScope()) {
-                finite = e.getValue().isfinite().all().item_bool();
-            }
-            if (!finite) {
+            if (!Ops.allFinite(e.getValue())) {
                 throw new IOException(file + ": tensor " + e.getKey() + " holds a NaN or infinite value (corrupt weights)");
             }
         }

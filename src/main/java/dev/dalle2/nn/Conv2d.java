@@ -1,5 +1,6 @@
 package dev.dalle2.nn;
 
+import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
@@ -25,9 +26,8 @@ public final class Conv2d extends Module {
     private final Tensor bias;
     private final long stride;
     private final long padding;
-    private final long out;
 
-    /** oneDNN's channel block on AVX-512 (16; AVX2's 8 divides it). */
+    /** The channel block of oneDNN's AVX-512 convolutions. */
     static final long CHANNEL_BLOCK = 16;
 
     /** A "same" convolution: stride 1 and padding kernel/2. */
@@ -45,30 +45,24 @@ public final class Conv2d extends Module {
         this.bias = bias ? parameter("bias", Init.uniform(bound, out)) : null;
         this.stride = stride;
         this.padding = padding;
-        this.out = out;
     }
 
     public Tensor forward(Tensor x) {
-        long in = weight.size(1);
-        long extraOut = Engine.device().is_cpu() ? Math.floorMod(-out, CHANNEL_BLOCK) : 0;
-        long extraIn = Engine.device().is_cpu() ? Math.floorMod(-in, CHANNEL_BLOCK) : 0;
-        if (extraOut == 0 && extraIn == 0) {
+        boolean cpu = Engine.device().is_cpu();
+        long out = weight.size(0);
+        long extraIn = cpu ? Math.floorMod(-weight.size(1), CHANNEL_BLOCK) : 0;
+        long extraOut = cpu ? Math.floorMod(-out, CHANNEL_BLOCK) : 0;
+        if (extraIn == 0 && extraOut == 0) {
             return convolve(x, weight, bias);
         }
-        return Scopes.keepResult(() -> {
-            Tensor w = weight;
-            Tensor input = x;
-            if (extraIn > 0) {
-                w = Ops.cat(1, w, Ops.zeros(out, extraIn, w.size(2), w.size(3)));
-                input = Ops.cat(1, x, Ops.zeros(x.size(0), extraIn, x.size(2), x.size(3)).to(x.scalar_type()));
-            }
-            if (extraOut == 0) {
-                return convolve(input, w, bias);
-            }
-            w = Ops.cat(0, w, Ops.zeros(extraOut, w.size(1), w.size(2), w.size(3)));
-            Tensor b = bias == null ? null : Ops.cat(0, bias, Ops.zeros(extraOut));
-            return convolve(input, w, b).narrow(1, 0, out);
-        });
+        // torch.pad's spec runs from the last dimension backwards: (left, right) pairs.
+        return Scopes.keepResult(() -> convolve(zeroPad(x, 0, 0, 0, 0, 0, extraIn),
+                zeroPad(weight, 0, 0, 0, 0, 0, extraIn, 0, extraOut),
+                bias == null ? null : zeroPad(bias, 0, extraOut)).narrow(1, 0, out));
+    }
+
+    private static Tensor zeroPad(Tensor t, long... spec) {
+        return torch.pad(t, spec, "constant", new DoubleOptional());
     }
 
     private Tensor convolve(Tensor x, Tensor w, Tensor b) {

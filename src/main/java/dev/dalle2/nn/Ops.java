@@ -1,5 +1,6 @@
 package dev.dalle2.nn;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
@@ -77,11 +78,10 @@ public final class Ops {
 
     /** Whether every element of {@code t} is finite (no NaN, no ±∞). */
     public static boolean allFinite(Tensor t) {
-        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+        try (PointerScope scope = new PointerScope()) {
             return t.isfinite().all().item_bool();
         }
     }
-
 
     public static Tensor zeros(long... shape) {
         return torch.zeros(shape, floats());

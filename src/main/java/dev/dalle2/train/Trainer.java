@@ -150,13 +150,9 @@ public final class Trainer {
 
     /** Refuses to checkpoint a network with a non-finite value: the previous checkpoint stays the one to resume. */
     private static void requireFinite(List<Tensor> params, String what, long step) {
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            for (Tensor p : params) {
-                if (!Ops.allFinite(p)) {
-                    throw new IllegalStateException(what + " hold a non-finite value at step " + step
-                            + "; no checkpoint written (the previous one is intact)");
-                }
-            }
+        if (!params.stream().allMatch(Ops::allFinite)) {
+            throw new IllegalStateException(what + " hold a non-finite value at step " + step
+                    + "; no checkpoint written (the previous one is intact)");
         }
     }
 
