@@ -2,6 +2,7 @@ package dev.dalle2.cli;
 
 import dev.dalle2.pipeline.Pipeline;
 import org.bytedeco.pytorch.Tensor;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,14 +27,26 @@ final class EditCommand extends PipelineCommand {
     @Option(names = "--amount", defaultValue = "0.3", description = "How far to move, 0 to 1 (default: ${DEFAULT-VALUE}).")
     double amount;
 
-    @Option(names = "--frames", defaultValue = "4", description = "Images in the strip, 0 to the amount (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "4",
+            description = "Images in the strip, 0 to the amount, 2 to " + MAX_FRAMES + " (default: ${DEFAULT-VALUE}).")
     int frames;
 
     @Override
-    Tensor run(Pipeline pipeline) throws IOException {
-        if (!(amount >= 0 && amount <= 1) || frames < 2) {
-            throw new IllegalArgumentException("--amount must be in [0, 1] and --frames at least 2");
+    void validate(CommandLine cli) throws IOException {
+        if (!(amount >= 0 && amount <= 1)) {
+            throw new CommandLine.ParameterException(cli, "--amount must be in [0, 1], got " + amount);
         }
+        requireFrames(cli, frames);
+        requireImage(image);
+    }
+
+    @Override
+    int count() {
+        return frames;
+    }
+
+    @Override
+    Tensor batch(Pipeline pipeline, int offset, int n) throws IOException {
         double[] amounts = new double[frames];
         for (int i = 0; i < frames; i++) {
             amounts[i] = amount * i / (frames - 1);

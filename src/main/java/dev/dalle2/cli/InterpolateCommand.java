@@ -2,6 +2,7 @@ package dev.dalle2.cli;
 
 import dev.dalle2.pipeline.Pipeline;
 import org.bytedeco.pytorch.Tensor;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,11 +20,24 @@ final class InterpolateCommand extends PipelineCommand {
     @Parameters(index = "1", paramLabel = "IMAGE_B", description = "The second image.")
     Path second;
 
-    @Option(names = "--frames", defaultValue = "8", description = "Images along the path, both ends included (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "8",
+            description = "Images along the path, both ends included, 2 to " + MAX_FRAMES + " (default: ${DEFAULT-VALUE}).")
     int frames;
 
     @Override
-    Tensor run(Pipeline pipeline) throws IOException {
+    void validate(CommandLine cli) throws IOException {
+        requireFrames(cli, frames);
+        requireImage(first);
+        requireImage(second);
+    }
+
+    @Override
+    int count() {
+        return frames;
+    }
+
+    @Override
+    Tensor batch(Pipeline pipeline, int from, int n) throws IOException {
         return pipeline.interpolate(readImage(first, pipeline), readImage(second, pipeline), frames, options.seed,
                 options.settings());
     }

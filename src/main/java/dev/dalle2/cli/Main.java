@@ -45,6 +45,9 @@ public final class Main implements Runnable {
 
     /** A one-line description of a failure: its message, or its type when it has none. */
     static String describe(Throwable e) {
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+            return describe(u.getCause());
+        }
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();

@@ -1,11 +1,15 @@
 package dev.dalle2.cli;
 
 import dev.dalle2.pipeline.Settings;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** Options every pipeline command shares: the model folder, output folder, seed and sampler settings. */
+/**
+ * Options every pipeline command shares: the model folder, output folder, seed and sampler settings. A sampler
+ * option left out keeps the model folder's value; one given is checked by {@link #validate} before any loading.
+ */
 final class PipelineOptions {
     /** The model {@code dalle2 generate} uses when none is named. */
     static final String DEFAULT_MODEL = "models/emoji";
@@ -20,26 +24,49 @@ final class PipelineOptions {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--steps", defaultValue = "0", paramLabel = "K",
-            description = "Decoder and upsampler DDIM steps (default: the model's).")
-    int steps;
+    @Option(names = "--steps", paramLabel = "K", description = "Decoder and upsampler DDIM steps, at least 2 (default: the model's).")
+    Integer steps;
 
-    @Option(names = "--prior-steps", defaultValue = "0", paramLabel = "K", description = "Prior DDIM steps (default: the model's).")
-    int priorSteps;
+    @Option(names = "--prior-steps", paramLabel = "K", description = "Prior DDIM steps, at least 2 (default: the model's).")
+    Integer priorSteps;
 
-    @Option(names = "--guidance", defaultValue = "NaN", paramLabel = "G",
-            description = "Decoder classifier-free guidance scale (default: the model's).")
-    double guidance;
+    @Option(names = "--guidance", paramLabel = "G",
+            description = "Decoder classifier-free guidance scale, 0 or more (default: the model's).")
+    Double guidance;
 
-    @Option(names = "--prior-guidance", defaultValue = "NaN", paramLabel = "G",
-            description = "Prior classifier-free guidance scale (default: the model's).")
-    double priorGuidance;
+    @Option(names = "--prior-guidance", paramLabel = "G",
+            description = "Prior classifier-free guidance scale, 0 or more (default: the model's).")
+    Double priorGuidance;
 
-    @Option(names = "--best-of", defaultValue = "0", paramLabel = "N",
+    @Option(names = "--best-of", paramLabel = "N",
             description = "Image embeddings the prior draws per image, keeping the one closest to the prompt (default: the model's).")
-    int bestOf;
+    Integer bestOf;
+
+    /** Fails with a parameter error (exit code 2) naming the first option whose value is out of range. */
+    void validate(CommandLine cli) {
+        atLeast(cli, "--steps", steps, 2);
+        atLeast(cli, "--prior-steps", priorSteps, 2);
+        atLeast(cli, "--best-of", bestOf, 1);
+        nonNegative(cli, "--guidance", guidance);
+        nonNegative(cli, "--prior-guidance", priorGuidance);
+    }
+
+    /** A parameter error unless {@code value} is absent or at least {@code min}. */
+    static void atLeast(CommandLine cli, String option, Integer value, int min) {
+        if (value != null && value < min) {
+            throw new CommandLine.ParameterException(cli, option + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    private static void nonNegative(CommandLine cli, String option, Double value) {
+        if (value != null && !(value >= 0 && Double.isFinite(value))) {
+            throw new CommandLine.ParameterException(cli, option + " must be a finite number of 0 or more, got " + value);
+        }
+    }
 
     Settings settings() {
-        return new Settings(priorSteps, steps, steps, priorGuidance, guidance, bestOf);
+        int s = steps == null ? 0 : steps;
+        return new Settings(priorSteps == null ? 0 : priorSteps, s, s, priorGuidance == null ? Double.NaN : priorGuidance,
+                guidance == null ? Double.NaN : guidance, bestOf == null ? 0 : bestOf);
     }
 }

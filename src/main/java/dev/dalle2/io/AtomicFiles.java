@@ -22,7 +22,8 @@ public final class AtomicFiles {
     /**
      * Writes {@code target} with {@code writer}, creating missing parent directories. When the
      * writer or the rename fails, the temporary file is deleted, an existing target is left
-     * untouched and the failure is rethrown.
+     * untouched and the failure is rethrown as an IOException whose one-line message names
+     * {@code target} (a full disk: {@code runs/x/loss.png: No space left on device}).
      */
     public static void write(Path target, IoWriter writer) throws IOException {
         Path file = target.toAbsolutePath();
@@ -49,14 +50,37 @@ public final class AtomicFiles {
                 stream.getFD().sync();
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (Throwable e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+        } catch (IOException e) {
+            deleteAfterFailure(temp, e);
+            throw naming(file, e);
+        } catch (RuntimeException | Error e) {
+            deleteAfterFailure(temp, e);
             throw e;
         }
+    }
+
+    private static void deleteAfterFailure(Path temp, Throwable failure) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
+    }
+
+    /**
+     * {@code failure} with a message that starts with {@code file}, and says what went wrong at the bottom of its
+     * causes (ImageIO reports a full disk as "I/O error writing PNG file!", with the reason only in its cause).
+     */
+    static IOException naming(Path file, IOException failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (reason.startsWith(file.toString())) {
+            return failure;
+        }
+        return new IOException(file + ": " + reason, failure);
     }
 
     /** Writes {@code text} as UTF-8 to {@code target}, atomically as {@link #write} does. */

@@ -32,4 +32,20 @@ public final class Scopes {
         }
         return result;
     }
+
+    /** A block of work that may fail with a checked exception. */
+    @FunctionalInterface
+    public interface Body<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /**
+     * Runs {@code body} in its own scope and frees every tensor it made, its result's included: for work whose
+     * result is not a tensor (images written to files, numbers read out), so a loop over it keeps memory flat.
+     */
+    public static <T, E extends Exception> T freeing(Body<T, E> body) throws E {
+        try (PointerScope scope = new PointerScope()) {
+            return body.run();
+        }
+    }
 }

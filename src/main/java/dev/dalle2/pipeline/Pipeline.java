@@ -36,6 +36,7 @@ public final class Pipeline {
     private final PriorFolder prior;
     private final UNetFolder decoder;
     private final UNetFolder upsampler;
+    private boolean showProgress = true;
 
     private Pipeline(Path dir, ClipFolder clip, PriorFolder prior, UNetFolder decoder, UNetFolder upsampler) {
         this.dir = dir;
@@ -69,6 +70,11 @@ public final class Pipeline {
         return new Pipeline(dir, clip, prior, decoder, upsampler);
     }
 
+    /** Whether each network's sampling shows a progress bar (on by default; off when the caller shows its own). */
+    public void showProgress(boolean show) {
+        showProgress = show;
+    }
+
     public Path dir() {
         return dir;
     }
@@ -98,9 +104,9 @@ public final class Pipeline {
     /** Image embeddings [B, D] the prior samples for text features (best of N candidates, N from the settings or the folder). */
     public Tensor imageEmbeddings(TextFeatures text, Generator g, Settings settings) {
         boolean tokens = prior.net().config().textWidth() > 0;
-        return PriorSampling.sample(prior.net(), prior.sampler(settings.priorSteps()),
+        return requireFinite(prior.dir(), "prior", "image embeddings", PriorSampling.sample(prior.net(), prior.sampler(settings.priorSteps()),
                 settings.priorGuidance(prior.sampling().guidance()), settings.bestOf(prior.bestOf()), text.embedding(),
-                tokens ? text.tokens() : null, tokens ? text.mask() : null, g);
+                tokens ? text.tokens() : null, tokens ? text.mask() : null, g));
     }
 
     /** One image per CLIP image embedding [B, D] (unit rows), [B, 3, S, S]: the decoder and upsampler alone. */
@@ -194,12 +200,29 @@ public final class Pipeline {
                 settings.upsamplerSteps(), 1.0);
     }
 
-    private static Tensor sample(String label, UNetFolder net, Tensor embeds, Tensor lowRes, Tensor noise, Generator g,
-                                 int steps, double guidance) {
-        try (Progress progress = new Progress(label, steps > 0 ? steps : net.sampling().steps())) {
-            return DecoderSampling.sample(net.net(), net.sampler(steps), guidance, embeds, lowRes, noise, g,
-                    (step, total) -> progress.update(step + 1, ""));
+    private Tensor sample(String label, UNetFolder net, Tensor embeds, Tensor lowRes, Tensor noise, Generator g,
+                          int steps, double guidance) {
+        try (Progress progress = showProgress ? new Progress(label, steps > 0 ? steps : net.sampling().steps()) : null) {
+            return requireFinite(net.dir(), label, "images", DecoderSampling.sample(net.net(), net.sampler(steps), guidance,
+                    embeds, lowRes, noise, g, (step, total) -> {
+                        if (progress != null) {
+                            progress.update(step + 1, "");
+                        }
+                    }));
         }
+    }
+
+    /**
+     * {@code output} when every value is finite; otherwise an error naming the network that made it. Weights are
+     * checked at load, so this catches what that cannot: a huge finite weight (one flipped exponent bit) that
+     * overflows while sampling, or a network that is unstable at these settings.
+     */
+    private static Tensor requireFinite(Path dir, String network, String what, Tensor output) {
+        if (!Ops.allFinite(output)) {
+            throw new IllegalStateException(dir + ": the " + network + " made " + what
+                    + " with NaN or infinite values (corrupt weights, or unstable at these sampler settings)");
+        }
+        return output;
     }
 
     /** Starting noise [n, 3, S, S] for {@code net}; with {@code shared} one draw repeated n times. */

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dalle2.io.AtomicFiles;
 import dev.dalle2.io.Folders;
 import dev.dalle2.io.NetworkFolder;
+import dev.dalle2.io.OptimizerArchive;
 import dev.dalle2.io.Safetensors;
 import dev.dalle2.nn.Module;
 import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.Optimizer;
-import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -18,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,22 +60,39 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * Fails before any training when the run folder's disk has less room than the checkpoints need: each holds the
+     * weights, the EMA weights and AdamW's two moments (four copies of the parameters) and the next one is written
+     * beside the last before it replaces it, so a run without a checkpoint yet needs room for two.
+     */
+    static void requireSpace(Path runDir, List<Tensor> params) throws IOException {
+        long bytes = 0;
+        for (Tensor p : params) {
+            bytes += p.numel() * p.element_size();
+        }
+        long one = 4 * bytes + (64 << 10); // and the generators' states, the step, the archive's headers
+        long needed = exists(runDir) ? one : 2 * one;
+        long free = Folders.usableSpace(runDir);
+        if (free < needed) {
+            throw new IOException(runDir + ": " + Folders.bytes(free) + " free, but training needs about "
+                    + Folders.bytes(needed) + " there for its checkpoints (" + Folders.bytes(one) + " each)");
+        }
+    }
+
+    /**
+     * Writes the checkpoint of {@code step}. A failure while writing (a full disk) deletes the half-written folder
+     * and is one IOException naming the file and saying which checkpoint is kept; the previous one stays loadable.
+     */
     public static void save(Path runDir, long step, Module model, Module average, Optimizer optimizer,
                             Generator noise) throws IOException {
         Path tmp = runDir.resolve(NAME + ".tmp");
-        Folders.deleteTree(tmp);
-        Files.createDirectories(tmp);
-        Safetensors.write(tmp.resolve("model.safetensors"), model.namedParameters(), Map.of("step", Long.toString(step)));
-        Safetensors.write(tmp.resolve("ema.safetensors"), average.namedParameters(), Map.of("step", Long.toString(step)));
-        OutputArchive archive = new OutputArchive();
-        optimizer.save(archive);
-        archive.save_to(tmp.resolve("optimizer.pt").toString());
-        Map<String, Tensor> rng = new LinkedHashMap<>();
-        rng.put("noise", noise.get_state());
-        rng.put("default", torch.getDefaultCPUGenerator().get_state());
-        Safetensors.write(tmp.resolve("rng.safetensors"), rng, null);
-        AtomicFiles.write(tmp.resolve("state.json"), out -> JSON.writeValue(out, Map.of("step", step)));
-
+        try {
+            writeFiles(tmp, step, model, average, optimizer, noise);
+        } catch (IOException e) {
+            Folders.deleteTree(tmp);
+            throw new IOException(e.getMessage() + " (the checkpoint of step " + step + " was not written; "
+                    + (exists(runDir) ? folder(runDir) + " still holds the previous one)" : "there is none yet)"), e);
+        }
         Path current = folder(runDir);
         Path old = runDir.resolve(NAME + ".old");
         Folders.deleteTree(old);
@@ -84,6 +101,20 @@ public final class Checkpoint {
         }
         Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE);
         Folders.deleteTree(old);
+    }
+
+    private static void writeFiles(Path tmp, long step, Module model, Module average, Optimizer optimizer,
+                                   Generator noise) throws IOException {
+        Folders.deleteTree(tmp);
+        Files.createDirectories(tmp);
+        Safetensors.write(tmp.resolve("model.safetensors"), model.namedParameters(), Map.of("step", Long.toString(step)));
+        Safetensors.write(tmp.resolve("ema.safetensors"), average.namedParameters(), Map.of("step", Long.toString(step)));
+        OptimizerArchive.save(tmp.resolve("optimizer.pt"), optimizer);
+        Map<String, Tensor> rng = new LinkedHashMap<>();
+        rng.put("noise", noise.get_state());
+        rng.put("default", torch.getDefaultCPUGenerator().get_state());
+        Safetensors.write(tmp.resolve("rng.safetensors"), rng, null);
+        AtomicFiles.write(tmp.resolve("state.json"), out -> JSON.writeValue(out, Map.of("step", step)));
     }
 
     /** Restores everything {@link #save} wrote and returns the step to continue from. */
@@ -95,9 +126,7 @@ public final class Checkpoint {
         }
         model.load(Safetensors.read(dir.resolve("model.safetensors")), true);
         average.load(Safetensors.read(dir.resolve("ema.safetensors")), true);
-        InputArchive archive = new InputArchive();
-        archive.load_from(dir.resolve("optimizer.pt").toString());
-        optimizer.load(archive);
+        OptimizerArchive.load(dir.resolve("optimizer.pt"), optimizer);
         Map<String, Tensor> rng = Safetensors.read(dir.resolve("rng.safetensors"));
         noise.set_state(rng.get("noise"));
         torch.getDefaultCPUGenerator().set_state(rng.get("default"));

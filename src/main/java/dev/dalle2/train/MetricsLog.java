@@ -1,6 +1,7 @@
 package dev.dalle2.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dalle2.io.AtomicFiles;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -20,28 +21,50 @@ import java.util.Map;
  */
 public final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path file;
     private final BufferedWriter writer;
     private final List<double[]> losses = new ArrayList<>();
 
-    /** Opens the log, keeping the lines of steps up to {@code firstStep} (the checkpoint's own step included). */
+    /**
+     * Opens the log, keeping the lines of steps up to {@code firstStep} (the checkpoint's own step included). A last
+     * line cut short (the run was killed while writing it) is dropped; any other unreadable line is an error naming
+     * the file and the line. The kept lines are rewritten atomically, so a full disk cannot lose them.
+     */
     public MetricsLog(Path file, long firstStep) throws IOException {
+        this.file = file;
         List<String> kept = new ArrayList<>();
         if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                Map<?, ?> row = JSON.readValue(line, Map.class);
-                long step = ((Number) row.get("step")).longValue();
-                if (step <= firstStep) {
-                    kept.add(line);
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                Map<?, ?> row = parse(file, lines, i);
+                if (row != null && ((Number) row.get("step")).longValue() <= firstStep) {
+                    kept.add(lines.get(i));
                     double loss = number(row.get("loss"));
                     if (Double.isFinite(loss)) {
-                        losses.add(new double[] {step, loss});
+                        losses.add(new double[] {((Number) row.get("step")).longValue(), loss});
                     }
                 }
             }
         }
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.write(file, kept, StandardCharsets.UTF_8);
+        AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
         writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    /** Line {@code i} as a row with a step, null for a cut-short last line; an error naming the line otherwise. */
+    private static Map<?, ?> parse(Path file, List<String> lines, int i) throws IOException {
+        try {
+            Map<?, ?> row = JSON.readValue(lines.get(i), Map.class);
+            if (row != null && row.get("step") instanceof Number) {
+                return row;
+            }
+        } catch (IOException e) {
+            // reported below, unless it is the last line
+        }
+        if (i == lines.size() - 1) {
+            return null;
+        }
+        throw new IOException(file + ":" + (i + 1) + ": not a metrics row with a step (the log is corrupt; "
+                + "move it away to resume without it)");
     }
 
     /** A logged number: JSON writes a non-finite one (a skipped step's loss) as a string such as "NaN". */
@@ -55,7 +78,8 @@ public final class MetricsLog implements AutoCloseable {
             writer.write(JSON.writeValueAsString(metrics));
             writer.newLine();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            IOException named = failure(e);
+            throw new UncheckedIOException(named.getMessage(), named);
         }
         double loss = ((Number) metrics.get("loss")).doubleValue();
         if (Double.isFinite(loss)) {
@@ -68,12 +92,25 @@ public final class MetricsLog implements AutoCloseable {
         return losses;
     }
 
+    /** Writes the buffered rows; a failure (a full disk) names the file. */
     public void flush() throws IOException {
-        writer.flush();
+        try {
+            writer.flush();
+        } catch (IOException e) {
+            throw failure(e);
+        }
     }
 
     @Override
     public void close() throws IOException {
-        writer.close();
+        try {
+            writer.close();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    private IOException failure(IOException e) {
+        return new IOException(file + ": " + e.getMessage(), e);
     }
 }

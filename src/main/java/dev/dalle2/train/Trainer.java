@@ -56,8 +56,9 @@ public final class Trainer {
      * for tests and time-boxed runs; 0 for no limit).
      */
     public Result run(boolean resume, long stopAfter) throws IOException, InterruptedException {
-        Files.createDirectories(runDir.resolve("samples"));
         List<Tensor> params = task.model().parameters();
+        Checkpoint.requireSpace(runDir, params);
+        Files.createDirectories(runDir.resolve("samples"));
         TensorVector paramVector = new TensorVector(params.toArray(new Tensor[0]));
         AdamWOptions options = new AdamWOptions(config.learningRate());
         options.weight_decay().put(config.weightDecay());

@@ -199,7 +199,7 @@ class EndToEndTest {
         assertTrue(priorAlone.out().contains("the prior's image embeddings"), priorAlone.out());
         assertFalse(priorAlone.out().contains("generated"), priorAlone.out());
         CliRun negative = CliRun.run(concat(new String[] {"generate", "a red circle", "--best-of", "-1"}, common));
-        negative.assertOneLineError(1, "best-of-N cannot draw a negative number of candidates");
+        negative.assertOneLineError(2, "--best-of must be at least 1, got -1");
         CliRun offsetAlone = CliRun.run(concat(new String[] {"eval", "model", "--offset", "3"}, common));
         offsetAlone.assertOneLineError(1, "--offset shifts the concepts of --template");
     }

@@ -50,7 +50,8 @@ class AtomicFilesTest {
             out.write(new byte[100_000]);
             throw failure;
         }));
-        assertSame(failure, thrown);
+        assertSame(failure, thrown.getCause());
+        assertEquals(target.toAbsolutePath() + ": disk full", thrown.getMessage(), "the message names the file");
         assertThrows(IllegalStateException.class, () -> AtomicFiles.write(target, out -> {
             out.write("partial".getBytes(StandardCharsets.UTF_8));
             throw new IllegalStateException("bug");
