@@ -14,7 +14,8 @@ import java.util.stream.IntStream;
  * RGB bytes in CHW order (composited over white, its centred square scaled to S×S by
  * {@link SquareImages}), with its captions, concept, group and key. It loads any source that
  * {@link CaptionSource} reads: a folder with {@code captions.jsonl}, a {@code .tar} shard or a folder
- * of shards. Unreadable images and entries without a caption are skipped with one warning line.
+ * of shards. Unreadable images, entries without a caption, duplicates and the entries of a shard cut
+ * short are skipped and counted in one warning line, which also names any truncated or empty shard.
  */
 public final class CaptionDataset {
     private static final int DECODE_BATCH = 256;

@@ -17,12 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -31,8 +33,12 @@ import java.util.stream.Stream;
  * optional {@code captions}, {@code concept}, {@code group}; other fields are ignored), a
  * WebDataset-style {@code .tar} shard ({@code key.png} + {@code key.txt} with one caption a line, the
  * first the primary one, + optional {@code key.json} with {@code concept} and {@code group}), or a
- * folder of such shards, read in name order. Entries without an image or a caption, and lines that
- * are not JSON objects with an image, are passed over and counted in a {@link Skips}.
+ * folder of such shards, read in name order. Entries without an image or a caption, lines that are
+ * not JSON objects with an image, and duplicates (a folder's line naming an image an earlier line
+ * already used, a shard entry whose key an earlier one had: the first wins) are passed over and
+ * counted in a {@link Skips}. A shard cut short keeps the entries before the cut and drops the one
+ * the cut falls in or after (its files may be incomplete), counted as {@link Skips#TRUNCATED}; it and
+ * an empty shard are named in the warning line.
  */
 final class CaptionSource {
     static final String CAPTIONS = ShapesGenerator.CAPTIONS;
@@ -81,6 +87,25 @@ final class CaptionSource {
         return String.format(Locale.ROOT, "%s_%06d", stem.replaceAll("[.\\s]", "_"), line);
     }
 
+    /**
+     * The image files that the lines of {@code dir}'s {@value #CAPTIONS} name, in line order, whether
+     * they exist or not; lines that are blank, not JSON or without an image are passed over.
+     */
+    static List<Path> images(Path dir) throws IOException {
+        List<Path> images = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve(CAPTIONS), StandardCharsets.UTF_8)) {
+            try {
+                String image = line.isBlank() ? null : text(JSON.readTree(line), "image");
+                if (image != null) {
+                    images.add(dir.resolve(image));
+                }
+            } catch (JsonProcessingException e) {
+                // a malformed line names no image
+            }
+        }
+        return images;
+    }
+
     private static List<Path> shards(Path source) throws IOException {
         if (Files.isRegularFile(source)) {
             if (!source.getFileName().toString().endsWith(SHARD_SUFFIX)) {
@@ -102,10 +127,11 @@ final class CaptionSource {
     private static void readFolder(Path dir, String label, PrintStream log, Skips skips, Sink sink) throws IOException {
         Path file = dir.resolve(CAPTIONS);
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        Map<Path, Integer> firstLine = new HashMap<>();
         try (Progress progress = new Progress(label, lines.size(), log)) {
             for (int n = 0; n < lines.size(); n++) {
                 if (!lines.get(n).isBlank()) {
-                    Raw raw = folderEntry(dir, lines.get(n), n + 1, skips);
+                    Raw raw = folderEntry(dir, lines.get(n), n + 1, firstLine, skips);
                     if (raw != null) {
                         sink.accept(raw);
                     }
@@ -115,7 +141,12 @@ final class CaptionSource {
         }
     }
 
-    private static Raw folderEntry(Path dir, String text, int line, Skips skips) throws IOException {
+    /**
+     * The entry on {@code line}, or null when it is skipped (counted in {@code skips}); {@code firstLine}
+     * holds the line each image was first used on, so that a later line with the same image is a duplicate.
+     */
+    private static Raw folderEntry(Path dir, String text, int line, Map<Path, Integer> firstLine, Skips skips)
+            throws IOException {
         JsonNode node;
         try {
             node = JSON.readTree(text);
@@ -131,6 +162,11 @@ final class CaptionSource {
         List<String> captions = captions(node);
         if (captions.isEmpty()) {
             skips.add(Skips.NO_CAPTION, image + " (line " + line + "): no caption");
+            return null;
+        }
+        Integer first = firstLine.putIfAbsent(dir.resolve(image).normalize(), line);
+        if (first != null) {
+            skips.add(Skips.DUPLICATE, CAPTIONS + " line " + line + ": duplicate image " + image + " (first on line " + first + ")");
             return null;
         }
         byte[] bytes;
@@ -153,69 +189,171 @@ final class CaptionSource {
         }
         long before = 0;
         long mib = (total + MIB - 1) / MIB;
+        Map<String, String> firstShard = new HashMap<>();
         try (Progress progress = new Progress(label + " (MiB)", mib, log)) {
             for (Path shard : shards) {
-                try (InputStream in = new BufferedInputStream(Files.newInputStream(shard), 1 << 16);
-                     TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-                    String key = null;
-                    Map<String, byte[]> files = new LinkedHashMap<>();
-                    TarArchiveEntry entry;
-                    while ((entry = tar.getNextEntry()) != null) {
-                        String name = entry.getName();
-                        int dot = name.indexOf('.', name.lastIndexOf('/') + 1);
-                        if (!entry.isFile() || dot < 0) {
-                            continue;
-                        }
-                        if (!name.substring(0, dot).equals(key)) {
-                            shardEntry(shard, key, files, skips, sink);
-                            key = name.substring(0, dot);
-                            files.clear();
-                        }
-                        files.put(name.substring(dot + 1).toLowerCase(Locale.ROOT), tar.readAllBytes());
-                        progress.update((before + tar.getBytesRead()) / MIB, "");
-                    }
-                    shardEntry(shard, key, files, skips, sink);
-                } catch (UncheckedIOException e) { // the sink's own failure, not the shard's
-                    throw e.getCause();
-                } catch (IOException | IllegalArgumentException e) {
-                    throw new IOException(shard + ": cannot read this tar shard: " + e.getMessage(), e);
+                long size = Files.size(shard);
+                if (size == 0) {
+                    skips.addShard(shard + " is empty (0 bytes)");
+                } else {
+                    long offset = before;
+                    readShard(shard, new ShardEntries(shard, skips, sink, firstShard),
+                            read -> progress.update((offset + read) / MIB, ""));
                 }
-                before += Files.size(shard);
+                before += size;
                 progress.update(before == total ? mib : before / MIB, "");
             }
         }
     }
 
-    private static void shardEntry(Path shard, String key, Map<String, byte[]> files, Skips skips, Sink sink) {
-        if (key == null) {
-            return;
-        }
-        String where = shard.getFileName() + ": " + key;
-        String type = files.keySet().stream().filter(IMAGE_TYPES::contains).findFirst().orElse(null);
-        if (type == null) {
-            skips.add(Skips.NO_IMAGE, where + ": no image file");
-            return;
-        }
-        JsonNode meta = JSON.createObjectNode();
-        if (files.containsKey("json")) {
+    /**
+     * Reads one shard's entries. A shard cut short (its file ends inside an entry, or without the tar
+     * end-of-archive record) keeps the entries before the cut; the entry the cut falls in or after is
+     * dropped, as its files may be incomplete.
+     */
+    private static void readShard(Path shard, ShardEntries entries, LongConsumer progress) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(shard), 1 << 16);
+             ShardTar tar = new ShardTar(in)) {
+            boolean cut;
             try {
-                meta = JSON.readTree(files.get("json"));
+                readFiles(tar, entries, progress);
+                cut = !tar.ended;
             } catch (IOException e) {
-                skips.add(Skips.BAD_METADATA, where + ".json: not JSON");
-                return;
+                if (in.read() != -1) {
+                    throw e; // it failed before the file's end: corrupt, not cut short
+                }
+                cut = true;
+            }
+            if (cut) {
+                entries.cutOff(Files.size(shard));
+            } else {
+                entries.finish();
+            }
+        } catch (UncheckedIOException e) { // the sink's own failure, not the shard's
+            throw e.getCause();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException(shard + ": cannot read this tar shard: " + e.getMessage(), e);
+        }
+    }
+
+    private static void readFiles(ShardTar tar, ShardEntries entries, LongConsumer progress) throws IOException {
+        TarArchiveEntry entry;
+        while ((entry = tar.getNextEntry()) != null) {
+            String name = entry.getName();
+            int dot = name.indexOf('.', name.lastIndexOf('/') + 1);
+            if (!entry.isFile() || dot < 0) {
+                continue;
+            }
+            entries.begin(name.substring(0, dot));
+            entries.put(name.substring(dot + 1).toLowerCase(Locale.ROOT), tar.readAllBytes());
+            progress.accept(tar.getBytesRead());
+        }
+    }
+
+    /** A tar stream that tells an archive ending with its end-of-archive record from one cut short. */
+    private static final class ShardTar extends TarArchiveInputStream {
+        private boolean ended;
+
+        ShardTar(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        protected byte[] readRecord() throws IOException {
+            byte[] record = super.readRecord();
+            ended |= record != null && isEOFRecord(record);
+            return record;
+        }
+    }
+
+    /** One shard's files as they come, grouped by key; each complete group goes on as an entry or is counted as skipped. */
+    private static final class ShardEntries {
+        private final Path shard;
+        private final Skips skips;
+        private final Sink sink;
+        private final Map<String, String> firstShard;
+        private final Map<String, byte[]> files = new LinkedHashMap<>();
+        private String key;
+        private int begun;
+
+        ShardEntries(Path shard, Skips skips, Sink sink, Map<String, String> firstShard) {
+            this.shard = shard;
+            this.skips = skips;
+            this.sink = sink;
+            this.firstShard = firstShard;
+        }
+
+        /** Starts the group of {@code key} unless it is the current one, passing the previous group on. */
+        void begin(String key) {
+            if (!key.equals(this.key)) {
+                flush();
+                this.key = key;
+                begun++;
             }
         }
-        List<String> captions = files.containsKey("txt")
-                ? clean(new String(files.get("txt"), StandardCharsets.UTF_8).lines().toList())
-                : captions(meta);
-        if (captions.isEmpty()) {
-            skips.add(Skips.NO_CAPTION, where + ": no caption");
-            return;
+
+        void put(String type, byte[] bytes) {
+            files.put(type, bytes);
         }
-        try {
-            sink.accept(new Raw(key, where + "." + type, type, files.get(type), captions, text(meta, "concept"), text(meta, "group")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+
+        /** Passes the last group on at the shard's end; notes a shard that held no entry. */
+        void finish() {
+            flush();
+            if (begun == 0) {
+                skips.addShard(shard + " holds no entries");
+            }
+        }
+
+        /** Drops the group the shard's end cut into, counting it, and notes the shard as cut short. */
+        void cutOff(long size) {
+            if (key != null) {
+                skips.add(Skips.TRUNCATED, shard.getFileName() + ": " + key + ": cut off by the end of the file");
+            }
+            skips.addShard(shard + " is cut short at byte " + size + " (the entries after the cut are lost)");
+            key = null;
+            files.clear();
+        }
+
+        private void flush() {
+            if (key != null) {
+                entry(shard.getFileName() + ": " + key);
+            }
+            key = null;
+            files.clear();
+        }
+
+        private void entry(String where) {
+            String type = files.keySet().stream().filter(IMAGE_TYPES::contains).findFirst().orElse(null);
+            if (type == null) {
+                skips.add(Skips.NO_IMAGE, where + ": no image file");
+                return;
+            }
+            JsonNode meta = JSON.createObjectNode();
+            if (files.containsKey("json")) {
+                try {
+                    meta = JSON.readTree(files.get("json"));
+                } catch (IOException e) {
+                    skips.add(Skips.BAD_METADATA, where + ".json: not JSON");
+                    return;
+                }
+            }
+            List<String> captions = files.containsKey("txt")
+                    ? clean(new String(files.get("txt"), StandardCharsets.UTF_8).lines().toList())
+                    : captions(meta);
+            if (captions.isEmpty()) {
+                skips.add(Skips.NO_CAPTION, where + ": no caption");
+                return;
+            }
+            String first = firstShard.putIfAbsent(key, shard.getFileName().toString());
+            if (first != null) {
+                skips.add(Skips.DUPLICATE, where + ": duplicate key (first in " + first + ")");
+                return;
+            }
+            try {
+                sink.accept(new Raw(key, where + "." + type, type, files.get(type), captions, text(meta, "concept"), text(meta, "group")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

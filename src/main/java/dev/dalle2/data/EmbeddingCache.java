@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -39,14 +40,16 @@ import java.util.stream.IntStream;
  *   <li>{@code text_ids} [m, T] int64, the caption's token ids (end token included);</li>
  *   <li>{@code caption_image} [m] int64, the dataset index of each caption's image.</li>
  * </ul>
- * Opening checks that the cache was made by the same CLIP model (weights and merges) from the same
- * dataset, and that no shard changed since (SHA-256); otherwise a one-line error says to run
- * {@code dalle2 embed} again.
+ * Opening checks that the cache is of this format, was made by the same CLIP model (weights and
+ * merges) from the dataset as it is now ({@link #datasetFingerprint}: its captions and images), and
+ * that no shard changed since (SHA-256); otherwise a one-line error says to run {@code dalle2 embed}
+ * again.
  */
 public final class EmbeddingCache {
     public static final String FOLDER = "embeddings";
     private static final String MANIFEST = "manifest.json";
-    private static final int VERSION = 1;
+    /** The manifest's format: 2 since the dataset fingerprint covers the images (format 1 covered captions.jsonl only). */
+    private static final int VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the cache was made from and what it holds. */
@@ -191,11 +194,16 @@ public final class EmbeddingCache {
                     : "no embedding cache for this CLIP model") + rerun);
         }
         Manifest manifest = JSON.readValue(manifestFile.toFile(), Manifest.class);
-        if (manifest.version() != VERSION || !manifest.clip().equals(fingerprint)) {
-            throw new IOException(manifestFile + ": made by a different CLIP model or format" + rerun);
+        if (manifest.version() != VERSION) {
+            throw new IOException(manifestFile + ": cache format " + manifest.version() + ", but this version of dalle2 reads format "
+                    + VERSION + " (whose dataset fingerprint covers the images too)" + rerun);
+        }
+        if (!manifest.clip().equals(fingerprint)) {
+            throw new IOException(manifestFile + ": made by a different CLIP model" + rerun);
         }
         if (!manifest.dataset().equals(datasetFingerprint(dataset))) {
-            throw new IOException(manifestFile + ": stale, the dataset changed since it was made" + rerun);
+            throw new IOException(manifestFile + ": stale, the dataset changed since it was made (its captions, an image or a shard)"
+                    + rerun);
         }
         Map<String, List<Tensor>> parts = new LinkedHashMap<>();
         for (Shard shard : manifest.shards()) {
@@ -274,24 +282,36 @@ public final class EmbeddingCache {
         return data.entry(image).captions().get((int) row - firstRowOfImage[image]);
     }
 
-    /** A dataset's identity: the digest of its captions file, or of its shards' names, sizes and times. */
+    /**
+     * A dataset's identity, cheap to compute: for a folder, the SHA-256 of its {@code captions.jsonl}
+     * with the path, size and modification time of every image file its lines name (or that it is
+     * missing); for shards, the name, size and modification time of each {@code .tar} file. Image and
+     * shard contents are not read, so a file rewritten with the same size and modification time goes
+     * unnoticed; changing, adding or removing an image or a shard changes the fingerprint.
+     */
     static String datasetFingerprint(Path dataset) throws IOException {
-        Path captions = dataset.resolve("captions.jsonl");
+        Path captions = dataset.resolve(CaptionSource.CAPTIONS);
+        StringBuilder listing = new StringBuilder();
+        List<Path> files = new ArrayList<>();
         if (Files.isRegularFile(captions)) {
-            return Checksums.sha256(captions);
-        }
-        List<Path> shards = new ArrayList<>();
-        if (Files.isDirectory(dataset)) {
-            try (var files = Files.list(dataset)) {
-                files.filter(f -> f.toString().endsWith(".tar")).sorted().forEach(shards::add);
+            listing.append(Checksums.sha256(captions)).append('\n');
+            files.addAll(CaptionSource.images(dataset));
+        } else if (Files.isDirectory(dataset)) {
+            try (var all = Files.list(dataset)) {
+                all.filter(f -> f.toString().endsWith(CaptionSource.SHARD_SUFFIX)).sorted().forEach(files::add);
             }
         } else {
-            shards.add(dataset);
+            files.add(dataset);
         }
-        StringBuilder listing = new StringBuilder();
-        for (Path shard : shards) {
-            listing.append(shard.getFileName()).append(':').append(Files.size(shard)).append(':')
-                    .append(Files.getLastModifiedTime(shard).toMillis()).append('\n');
+        for (Path file : files) {
+            listing.append(Files.isDirectory(dataset) ? dataset.relativize(file) : file.getFileName()).append(':');
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                listing.append(attributes.size()).append(':').append(attributes.lastModifiedTime().toMillis());
+            } catch (NoSuchFileException e) {
+                listing.append("missing");
+            }
+            listing.append('\n');
         }
         return Checksums.sha256(listing.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -1,13 +1,17 @@
 package dev.dalle2.data;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The entries a dataset reader passed over, counted by reason, and worded as one warning line:
- * {@code skipped 3 of 1000 entries: 2 unreadable images, 1 without a caption (first: images/x.png: …)}.
+ * The entries a dataset reader passed over, counted by reason, and the shards it found damaged,
+ * worded as one warning line:
+ * {@code skipped 3 of 1000 entries: 2 unreadable images, 1 without a caption (first: images/x.png: …)},
+ * followed, when a shard was cut short or empty, by {@code ; damaged shards: data/b.tar …}.
  */
 final class Skips {
     static final String UNREADABLE = "unreadable images";
@@ -15,8 +19,11 @@ final class Skips {
     static final String NO_CAPTION = "without a caption";
     static final String MALFORMED = "malformed lines";
     static final String BAD_METADATA = "with malformed metadata";
+    static final String DUPLICATE = "duplicate entries";
+    static final String TRUNCATED = "in a truncated shard";
 
     private final Map<String, Integer> counts = new LinkedHashMap<>();
+    private final List<String> shards = new ArrayList<>();
     private String first;
 
     /** Counts one entry passed over for {@code reason}; {@code detail} names where and why. */
@@ -27,21 +34,31 @@ final class Skips {
         }
     }
 
+    /** Notes a damaged shard (cut short, or empty); {@code problem} names the shard and says what is wrong. */
+    synchronized void addShard(String problem) {
+        shards.add(problem);
+    }
+
+    /** How many entries were passed over (damaged shards not counted as such). */
     synchronized int total() {
         return counts.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    /** The warning line, with {@code kept} entries kept; null when nothing was skipped. */
+    /** The warning line, with {@code kept} entries kept; null when nothing was skipped and no shard was damaged. */
     synchronized String warning(int kept) {
-        if (counts.isEmpty()) {
-            return null;
+        List<String> parts = new ArrayList<>();
+        if (!counts.isEmpty()) {
+            String reasons = counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                    .collect(Collectors.joining(", "));
+            parts.add("skipped " + total() + " of " + (kept + total()) + " entries: " + reasons + " (first: " + first + ")");
         }
-        String reasons = counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
-                .collect(Collectors.joining(", "));
-        return "skipped " + total() + " of " + (kept + total()) + " entries: " + reasons + " (first: " + first + ")";
+        if (!shards.isEmpty()) {
+            parts.add("damaged shards: " + String.join(", ", shards));
+        }
+        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
-    /** Prints the warning line to {@code log} when anything was skipped. */
+    /** Prints the warning line to {@code log} when anything was skipped or a shard was damaged. */
     void report(int kept, PrintStream log) {
         String warning = warning(kept);
         if (warning != null) {
