@@ -43,7 +43,7 @@ final class EvalClipCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClipRunConfig recipe = NetworkFolder.config(model, ClipRunConfig.class);
+        ClipRunConfig recipe = NetworkFolder.config(model, ClipRunConfig.class, "clip");
         Path source = dataset != null ? dataset : Path.of(recipe.data().dataset());
         String spec = validation != null ? validation : recipe.data().validation();
         ClipFolder clip = ClipFolder.load(model);

@@ -67,7 +67,7 @@ final class EvalDecoderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        UNetFolder decoder = UNetFolder.load(model);
+        UNetFolder decoder = UNetFolder.load(model, "decoder");
         if (!decoder.kind().equals("decoder") || decoder.net().config().condDim() != ShapeAttributes.vectorSize()) {
             throw new IllegalArgumentException(model + " is not a decoder conditioned on shapes attributes");
         }

@@ -15,6 +15,7 @@ import dev.dalle2.data.Split;
 import dev.dalle2.io.AtomicFiles;
 import dev.dalle2.io.Images;
 import dev.dalle2.io.NetworkFolder;
+import dev.dalle2.io.Texts;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.pipeline.ModelEvaluation;
 import dev.dalle2.pipeline.Pipeline;
@@ -106,10 +107,10 @@ final class EvalModelCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--prior-captions must be at least 1");
         }
         if (template != null && !template.contains("{}")) {
-            throw new IllegalArgumentException("--template needs {} where the concept's name goes, got \"" + template + "\"");
+            throw new IllegalArgumentException("--template needs {} where the concept's name goes, got " + Texts.quoted(template));
         }
         Pipeline pipeline = Pipeline.load(options.model);
-        PriorRunConfig recipe = NetworkFolder.config(options.model.resolve("prior"), PriorRunConfig.class);
+        PriorRunConfig recipe = NetworkFolder.config(options.model.resolve("prior"), PriorRunConfig.class, "prior");
         Path dataset = Path.of(recipe.data().dataset());
         EmbeddingCache cache = EmbeddingCache.open(dataset, pipeline.clip().fingerprint());
         CaptionDataset data = CaptionDataset.load(dataset, pipeline.clip().model().config().imageSize());

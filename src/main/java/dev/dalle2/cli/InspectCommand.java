@@ -1,5 +1,6 @@
 package dev.dalle2.cli;
 
+import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.io.Safetensors;
 import dev.dalle2.io.SafetensorsFile;
 import dev.dalle2.io.TensorEntry;
@@ -18,25 +19,31 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
-/** {@code dalle2 inspect FILE}: every tensor of a safetensors file with dtype, shape and statistics. */
+/**
+ * {@code dalle2 inspect FILE}: every tensor of a safetensors file with dtype, shape and statistics. A network
+ * folder stands for its {@code weights.safetensors}; any other folder is a one-line error naming it.
+ */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "List every tensor of a safetensors file: name, dtype, shape, min, max and mean.")
+        description = {"List every tensor of a safetensors file: name, dtype, shape, min, max and mean.",
+                "FILE may be a network folder (e.g. models/emoji/decoder): its weights.safetensors is inspected."})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "A .safetensors file.")
+    @Parameters(paramLabel = "FILE", description = "A .safetensors file, or a network folder holding weights.safetensors.")
     Path file;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        SafetensorsFile st = Safetensors.open(file);
+        Path target = weightsFile(file);
+        SafetensorsFile st = Safetensors.open(target);
         long count = 0;
         for (TensorEntry e : st.entries()) {
             count += Arrays.stream(e.shape()).reduce(1, (a, b) -> a * b);
         }
-        out.printf("%s: %d tensors, %,d values, %,d bytes%n", file.getFileName(), st.entries().size(), count, Files.size(file));
+        Path shown = target.equals(file) ? target.getFileName() : target;
+        out.printf("%s: %d tensors, %,d values, %,d bytes%n", shown, st.entries().size(), count, Files.size(target));
         st.metadata().forEach((k, v) -> out.printf("metadata %s = %s%n", k, v));
         int width = st.entries().stream().mapToInt(e -> e.name().length()).max().orElse(4);
         String row = "%-" + width + "s  %-5s  %-18s  %12s  %12s  %12s%n";
@@ -53,6 +60,19 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code path} itself, or the weights of the network folder it names; another folder is an error naming it. */
+    static Path weightsFile(Path path) {
+        if (!Files.isDirectory(path)) {
+            return path;
+        }
+        Path weights = path.resolve(NetworkFolder.WEIGHTS);
+        if (!Files.isRegularFile(weights)) {
+            throw new IllegalArgumentException(path + ": a folder without " + NetworkFolder.WEIGHTS
+                    + "; inspect reads a .safetensors file or a network folder (e.g. models/emoji/decoder)");
+        }
+        return weights;
     }
 
     private static String fmt(double v) {

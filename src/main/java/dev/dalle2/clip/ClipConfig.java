@@ -1,5 +1,7 @@
 package dev.dalle2.clip;
 
+import dev.dalle2.io.Checks;
+
 /**
  * Architecture of a {@link ClipModel}; serialised as a network's {@code config.json}. The names
  * follow Hugging Face's {@code CLIPConfig} in spirit; the MLP of every transformer layer is
@@ -24,28 +26,26 @@ public record ClipConfig(int vocabSize, int contextLength, int textWidth, int te
     /** Hidden width of each transformer MLP as a multiple of the layer width. */
     public static final int MLP_RATIO = 4;
 
+    /**
+     * Checks every field: a vocabulary of at least 2 that holds the end token (or both 0), sizes at least 1, heads
+     * that split the widths, an image size that is a multiple of the patch size.
+     */
     public ClipConfig {
         boolean vocabularyUnset = vocabSize == 0 && endToken == 0;
-        if ((vocabSize < 2 && !vocabularyUnset) || contextLength < 2) {
-            throw new IllegalArgumentException("CLIP needs vocabSize >= 2 (or 0 to take it from the tokenizer) and contextLength >= 2");
-        }
-        if (!vocabularyUnset && (endToken < 0 || endToken >= vocabSize)) {
-            throw new IllegalArgumentException("endToken " + endToken + " is outside the vocabulary of " + vocabSize);
-        }
-        if (textWidth < 1 || textLayers < 1 || textHeads < 1 || textWidth % textHeads != 0) {
-            throw new IllegalArgumentException("text width " + textWidth + " must split into " + textHeads
-                    + " heads, with at least one layer");
-        }
-        if (visionWidth < 1 || visionLayers < 1 || visionHeads < 1 || visionWidth % visionHeads != 0) {
-            throw new IllegalArgumentException("vision width " + visionWidth + " must split into " + visionHeads
-                    + " heads, with at least one layer");
-        }
-        if (patchSize < 1 || imageSize < patchSize || imageSize % patchSize != 0) {
-            throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch size " + patchSize);
-        }
-        if (embedDim < 1) {
-            throw new IllegalArgumentException("embedDim must be at least 1, got " + embedDim);
-        }
+        Checks.require(vocabularyUnset || vocabSize >= 2, "vocabSize", "at least 2 (or 0 to take it from the tokenizer)", vocabSize);
+        Checks.require(vocabularyUnset || endToken >= 0 && endToken < vocabSize, "endToken",
+                "an id of the vocabulary, in [0, " + vocabSize + ")", endToken);
+        Checks.atLeast("contextLength", contextLength, 2);
+        Checks.atLeast("textWidth", textWidth, 1);
+        Checks.atLeast("textLayers", textLayers, 1);
+        Checks.divides("textHeads", textHeads, "textWidth", textWidth);
+        Checks.atLeast("visionWidth", visionWidth, 1);
+        Checks.atLeast("visionLayers", visionLayers, 1);
+        Checks.divides("visionHeads", visionHeads, "visionWidth", visionWidth);
+        Checks.atLeast("patchSize", patchSize, 1);
+        Checks.require(imageSize >= patchSize && imageSize % patchSize == 0, "imageSize",
+                "a multiple of patchSize " + patchSize, imageSize);
+        Checks.atLeast("embedDim", embedDim, 1);
     }
 
     /** Whether the vocabulary is still to be taken from the tokenizer (both {@code vocabSize} and {@code endToken} 0). */

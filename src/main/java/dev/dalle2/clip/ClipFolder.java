@@ -1,6 +1,6 @@
 package dev.dalle2.clip;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.dalle2.io.Checks;
 import dev.dalle2.io.Checksums;
 import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.tokenizer.BpeTokenizer;
@@ -21,15 +21,15 @@ public record ClipFolder(Path dir, ClipModel model, BpeTokenizer tokenizer, Stri
     /** The merge file names a CLIP folder may hold, in order of preference. */
     public static final List<String> MERGES = List.of("merges.txt", "merges.txt.gz");
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    private record Config(ClipConfig clip) {}
-
-    /** Loads the model in evaluation mode; a missing or mismatched part is a one-line error. */
-    public static ClipFolder load(Path dir) throws IOException {
-        ClipConfig config = NetworkFolder.config(dir, Config.class).clip();
-        if (config == null) {
-            throw new IOException(dir.resolve(NetworkFolder.CONFIG) + ": no clip section (is this a CLIP folder?)");
+    private record Config(ClipConfig clip) {
+        Config {
+            Checks.present("clip", clip);
         }
+    }
+
+    /** Loads the model in evaluation mode; a missing or mismatched part, or another network's folder, is a one-line error. */
+    public static ClipFolder load(Path dir) throws IOException {
+        ClipConfig config = NetworkFolder.config(dir, Config.class, "clip").clip();
         Path merges = merges(dir);
         BpeTokenizer tokenizer = BpeTokenizer.load(merges);
         if (tokenizer.vocabSize() != config.vocabSize()) {
@@ -37,7 +37,7 @@ public record ClipFolder(Path dir, ClipModel model, BpeTokenizer tokenizer, Stri
                     + config.vocabSize());
         }
         ClipModel model = new ClipModel(config);
-        model.load(NetworkFolder.weights(dir), true);
+        NetworkFolder.load(dir, model);
         model.train(false);
         return new ClipFolder(dir, model, tokenizer, fingerprint(dir));
     }

@@ -1,5 +1,7 @@
 package dev.dalle2.data;
 
+import dev.dalle2.io.Checks;
+
 import java.util.Random;
 
 /**
@@ -20,12 +22,13 @@ public record ImageAugmentation(double scale, double degrees, double shift, doub
 
     private static final float[] GAUSSIAN_3 = gaussian3(0.8);
 
+    /** Checks the ranges: scale, shift and jitter in [0, 1), degrees >= 0, blur (a probability) in [0, 1]. */
     public ImageAugmentation {
-        if (scale < 0 || scale >= 1 || degrees < 0 || shift < 0 || shift >= 1 || blur < 0 || blur > 1
-                || jitter < 0 || jitter >= 1) {
-            throw new IllegalArgumentException("augmentation needs 0 <= scale, shift, jitter < 1, degrees >= 0 and "
-                    + "0 <= blur <= 1, got " + this);
-        }
+        Checks.fraction("scale", scale);
+        Checks.nonNegative("degrees", degrees);
+        Checks.fraction("shift", shift);
+        Checks.probability("blur", blur);
+        Checks.fraction("jitter", jitter);
     }
 
     public boolean enabled() {

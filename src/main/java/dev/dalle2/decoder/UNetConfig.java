@@ -1,5 +1,7 @@
 package dev.dalle2.decoder;
 
+import dev.dalle2.io.Checks;
+
 import java.util.List;
 
 /**
@@ -25,16 +27,25 @@ import java.util.List;
 public record UNetConfig(int imageSize, int inChannels, int outChannels, int modelChannels, List<Integer> channelMult,
                          int numResBlocks, List<Integer> attentionResolutions, int headWidth, double dropout,
                          int condDim, int condTokens, Double condScale) {
+    /** Checks every field: sizes at least 1, an image size that halves once per level, dropout in [0, 1). */
     public UNetConfig {
         condScale = condScale == null ? 1.0 : condScale;
-        channelMult = List.copyOf(channelMult);
-        attentionResolutions = List.copyOf(attentionResolutions);
-        if (imageSize % (1 << (channelMult.size() - 1)) != 0) {
-            throw new IllegalArgumentException("image size " + imageSize + " does not halve " + (channelMult.size() - 1) + " times");
-        }
-        if (condDim > 0 && condTokens < 0 || condDim == 0 && condTokens > 0) {
-            throw new IllegalArgumentException("condition tokens need a conditioning embedding (condDim > 0)");
-        }
+        channelMult = Checks.eachAtLeast("channelMult", channelMult, 1);
+        attentionResolutions = Checks.eachAtLeast("attentionResolutions", attentionResolutions, 1);
+        Checks.require(!channelMult.isEmpty(), "channelMult", "a list of at least one level", channelMult);
+        int levels = channelMult.size() - 1;
+        Checks.require(imageSize >= 1 && imageSize % (1 << levels) == 0, "imageSize",
+                "a multiple of " + (1 << levels) + " (it halves " + levels + " times)", imageSize);
+        Checks.atLeast("inChannels", inChannels, 1);
+        Checks.atLeast("outChannels", outChannels, 1);
+        Checks.atLeast("modelChannels", modelChannels, 1);
+        Checks.atLeast("numResBlocks", numResBlocks, 1);
+        Checks.atLeast("headWidth", headWidth, 1);
+        Checks.fraction("dropout", dropout);
+        Checks.atLeast("condDim", condDim, 0);
+        Checks.atLeast("condTokens", condTokens, 0);
+        Checks.require(condDim > 0 || condTokens == 0, "condTokens", "0 without a conditioning embedding (condDim 0)", condTokens);
+        Checks.positive("condScale", condScale);
     }
 
     /** Width of the timestep embedding (and of the conditioning tokens): 4 × modelChannels. */

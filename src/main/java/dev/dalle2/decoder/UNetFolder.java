@@ -3,6 +3,7 @@ package dev.dalle2.decoder;
 import dev.dalle2.diffusion.DiffusionConfig;
 import dev.dalle2.diffusion.Sampler;
 import dev.dalle2.diffusion.SamplingConfig;
+import dev.dalle2.io.Checks;
 import dev.dalle2.io.NetworkFolder;
 
 import java.io.IOException;
@@ -14,12 +15,24 @@ import java.nio.file.Path;
  * and {@code weights.safetensors} (the EMA weights). Loaded networks are in evaluation mode.
  */
 public record UNetFolder(Path dir, String kind, UNet net, DiffusionConfig diffusion, SamplingConfig sampling) {
-    private record Config(String kind, UNetConfig unet, DiffusionConfig diffusion, SamplingConfig sampling) {}
+    private record Config(String kind, UNetConfig unet, DiffusionConfig diffusion, SamplingConfig sampling) {
+        Config {
+            Checks.present("unet", unet);
+            Checks.present("diffusion", diffusion);
+            Checks.present("sampling", sampling);
+        }
+    }
 
+    /** Loads a decoder or an upsampler; a folder of another network, or weights that do not fit, is a one-line error. */
     public static UNetFolder load(Path dir) throws IOException {
-        Config c = NetworkFolder.config(dir, Config.class);
+        return load(dir, "decoder", "upsampler");
+    }
+
+    /** Loads a U-Net folder whose config's {@code kind} is one of {@code kinds} (or absent). */
+    public static UNetFolder load(Path dir, String... kinds) throws IOException {
+        Config c = NetworkFolder.config(dir, Config.class, kinds);
         UNet net = new UNet(c.unet());
-        net.load(NetworkFolder.weights(dir), true);
+        NetworkFolder.load(dir, net);
         net.train(false);
         return new UNetFolder(dir, c.kind(), net, c.diffusion(), c.sampling());
     }

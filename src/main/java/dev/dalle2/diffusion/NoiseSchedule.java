@@ -1,6 +1,7 @@
 package dev.dalle2.diffusion;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A discrete noise schedule β_0 … β_{T-1} and every quantity derived from it, all in double
@@ -80,6 +81,9 @@ public final class NoiseSchedule {
         double c = Math.cos((t / steps + 0.008) / 1.008 * Math.PI / 2);
         return c * c;
     }
+
+    /** The names {@link #fromName} knows. */
+    public static final List<String> NAMES = List.of("cosine", "linear");
 
     /** {@code "linear"} or {@code "cosine"} with T steps. */
     public static NoiseSchedule fromName(String name, int steps) {

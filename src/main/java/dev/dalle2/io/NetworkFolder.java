@@ -1,9 +1,7 @@
 package dev.dalle2.io;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.dalle2.nn.Module;
 import dev.dalle2.nn.Ops;
 import org.bytedeco.pytorch.Tensor;
 
@@ -11,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,22 +21,28 @@ public final class NetworkFolder {
     public static final String CONFIG = "config.json";
     public static final String WEIGHTS = "weights.safetensors";
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    /** What each {@code kind} of config.json is, as an error names it. */
+    private static final Map<String, String> KINDS = Map.of("clip", "a CLIP model", "prior", "a diffusion prior",
+            "decoder", "a decoder", "upsampler", "an upsampler");
 
     private NetworkFolder() {}
 
-    /** The folder's {@code config.json} read as {@code type} (fields {@code type} does not name are ignored). */
-    public static <T> T config(Path dir, Class<T> type) throws IOException {
+    /**
+     * The folder's {@code config.json} read as {@code type} (fields {@code type} does not name are ignored). When
+     * {@code kinds} are given, a config whose {@code kind} is another (a prior's folder where a decoder is expected)
+     * is a one-line error saying what the folder holds, before its fields are read; a wrong or missing field is one
+     * line naming the file, line and key ({@link ConfigFile}).
+     */
+    public static <T> T config(Path dir, Class<T> type, String... kinds) throws IOException {
         Path file = require(dir, CONFIG);
-        try {
-            return JSON.readValue(file.toFile(), type);
-        } catch (IOException | IllegalArgumentException e) {
-            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new IOException(file + ": " + message, e);
+        String kind = ConfigFile.topLevelText(file, "kind");
+        List<String> expected = List.of(kinds);
+        if (!expected.isEmpty() && !kind.isEmpty() && !expected.contains(kind)) {
+            String holds = KINDS.containsKey(kind) ? KINDS.get(kind) + " (kind: " + kind + ")" : "kind " + Texts.quoted(kind);
+            List<String> wanted = expected.stream().map(k -> KINDS.getOrDefault(k, k)).toList();
+            throw new IOException(file + ": holds " + holds + ", not " + ConfigFile.words(wanted));
         }
+        return ConfigFile.readConfig(file, type);
     }
 
     /**
@@ -54,6 +59,23 @@ public final class NetworkFolder {
             }
         }
         return weights;
+    }
+
+    /** Loads the folder's weights into {@code net}, strictly: tensors that do not fit are one line naming the file. */
+    public static void load(Path dir, Module net) throws IOException {
+        loadInto(net, dir.resolve(WEIGHTS), weights(dir));
+    }
+
+    /**
+     * Copies {@code weights}, read from {@code file}, into {@code net}, strictly; tensors that do not fit are one
+     * line naming the file, how many do not fit and the first two ({@link Module.LoadReport#summary}).
+     */
+    public static void loadInto(Module net, Path file, Map<String, Tensor> weights) throws IOException {
+        try {
+            net.load(weights, true);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Writes {@code config.json} (the recipe as JSON) and {@code weights.safetensors}, each atomically. */

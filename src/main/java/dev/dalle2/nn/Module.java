@@ -91,7 +91,7 @@ public abstract class Module {
     /**
      * Copies {@code state} into the parameters of the same name. Every missing, unexpected or
      * wrongly shaped tensor is reported by name; with {@code strict} any such problem throws before
-     * a single parameter is changed.
+     * a single parameter is changed, with the {@linkplain LoadReport#summary one-line summary} as message.
      */
     public final LoadReport load(Map<String, Tensor> state, boolean strict) {
         Map<String, Tensor> own = namedParameters();
@@ -114,7 +114,7 @@ public abstract class Module {
         }
         LoadReport report = new LoadReport(missing, unexpected, wrongShape);
         if (strict && !report.ok()) {
-            throw new IllegalArgumentException("weights do not fit " + getClass().getSimpleName() + ": " + report);
+            throw new IllegalArgumentException(report.summary(getClass().getSimpleName()));
         }
         try (NoGradGuard g = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : own.entrySet()) {
@@ -129,8 +129,36 @@ public abstract class Module {
 
     /** What {@link #load} found: names of missing, unexpected and wrongly shaped tensors. */
     public record LoadReport(List<String> missing, List<String> unexpected, List<String> wrongShape) {
+        /** Problems named in a {@link #summary}; the rest are counted. */
+        private static final int SHOWN = 2;
+
         public boolean ok() {
             return missing.isEmpty() && unexpected.isEmpty() && wrongShape.isEmpty();
+        }
+
+        /**
+         * One short line for an error: how many tensors do not fit {@code network}, of which kind, the first two
+         * and how many more, e.g. {@code 118 tensors do not fit UNet (118 of another shape): a.weight [32, 3]
+         * != expected [64, 3]; b.bias [32] != expected [64] … and 116 more}.
+         */
+        public String summary(String network) {
+            List<String> problems = new ArrayList<>(wrongShape);
+            missing.forEach(name -> problems.add(name + " missing"));
+            unexpected.forEach(name -> problems.add(name + " unexpected"));
+            List<String> kinds = new ArrayList<>();
+            if (!wrongShape.isEmpty()) {
+                kinds.add(wrongShape.size() + " of another shape");
+            }
+            if (!missing.isEmpty()) {
+                kinds.add(missing.size() + " missing");
+            }
+            if (!unexpected.isEmpty()) {
+                kinds.add(unexpected.size() + " unexpected");
+            }
+            int n = problems.size();
+            int shown = Math.min(SHOWN, n);
+            return n + (n == 1 ? " tensor does" : " tensors do") + " not fit " + network + " (" + String.join(", ", kinds)
+                    + "): " + String.join("; ", problems.subList(0, shown)) + (n > shown ? " … and " + (n - shown) + " more" : "");
         }
 
         @Override

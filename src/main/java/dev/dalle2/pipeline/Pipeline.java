@@ -7,6 +7,7 @@ import dev.dalle2.decoder.DecoderSampling;
 import dev.dalle2.decoder.UNetFolder;
 import dev.dalle2.decoder.Upsampling;
 import dev.dalle2.io.NetworkFolder;
+import dev.dalle2.io.Texts;
 import dev.dalle2.io.Progress;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.prior.PriorFolder;
@@ -56,8 +57,8 @@ public final class Pipeline {
         }
         ClipFolder clip = ClipFolder.load(dir.resolve("clip"));
         PriorFolder prior = PriorFolder.load(dir.resolve("prior"));
-        UNetFolder decoder = UNetFolder.load(dir.resolve("decoder"));
-        UNetFolder upsampler = Files.isDirectory(dir.resolve("upsampler")) ? UNetFolder.load(dir.resolve("upsampler")) : null;
+        UNetFolder decoder = UNetFolder.load(dir.resolve("decoder"), "decoder");
+        UNetFolder upsampler = Files.isDirectory(dir.resolve("upsampler")) ? UNetFolder.load(dir.resolve("upsampler"), "upsampler") : null;
         int d = clip.model().config().embedDim();
         if (prior.net().config().embedDim() != d || decoder.net().config().condDim() != d) {
             throw new IOException(dir + ": the parts disagree on the embedding size (CLIP " + d + ", prior "
@@ -181,7 +182,7 @@ public final class Pipeline {
             }
             int tokens = clip.tokenizer().encode(prompt).length;
             if (tokens > context - 2) {
-                throw new IllegalArgumentException("the prompt \"" + prompt + "\" is " + tokens
+                throw new IllegalArgumentException("the prompt " + Texts.quoted(prompt) + " is " + tokens
                         + " tokens long; this model reads at most " + (context - 2));
             }
         }

@@ -1,5 +1,7 @@
 package dev.dalle2.prior;
 
+import dev.dalle2.io.Checks;
+
 /**
  * Architecture of the diffusion prior ({@link DiffusionPrior}); serialised as the {@code prior} part
  * of a network's {@code config.json} or YAML recipe.
@@ -14,23 +16,16 @@ package dev.dalle2.prior;
  */
 public record PriorConfig(int embedDim, int textWidth, int contextLength, int width, int layers, int heads,
                           double dropout) {
+    /** Checks every field: sizes at least 1 (text sizes at least 0), heads that split the width, dropout in [0, 1). */
     public PriorConfig {
-        if (embedDim < 1 || width < 1 || layers < 1 || heads < 1) {
-            throw new IllegalArgumentException("the prior needs embedDim, width, layers and heads >= 1, got embedDim "
-                    + embedDim + ", width " + width + ", layers " + layers + ", heads " + heads);
-        }
-        if (width % heads != 0) {
-            throw new IllegalArgumentException("width " + width + " does not split into " + heads + " heads");
-        }
-        if (textWidth < 0 || contextLength < 0) {
-            throw new IllegalArgumentException("textWidth and contextLength must be >= 0, got " + textWidth + " and " + contextLength);
-        }
-        if (textWidth > 0 && contextLength < 1) {
-            throw new IllegalArgumentException("text token encodings (textWidth " + textWidth + ") need contextLength >= 1");
-        }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-        }
+        Checks.atLeast("embedDim", embedDim, 1);
+        Checks.atLeast("width", width, 1);
+        Checks.atLeast("layers", layers, 1);
+        Checks.divides("heads", heads, "width", width);
+        Checks.atLeast("textWidth", textWidth, 0);
+        Checks.require(contextLength >= (textWidth > 0 ? 1 : 0), "contextLength",
+                textWidth > 0 ? "at least 1 for text token encodings (textWidth > 0)" : "at least 0", contextLength);
+        Checks.fraction("dropout", dropout);
     }
 
     /** How many text token positions the sequence holds: T, or 0 without token encodings. */

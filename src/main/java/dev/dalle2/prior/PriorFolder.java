@@ -3,6 +3,7 @@ package dev.dalle2.prior;
 import dev.dalle2.diffusion.DiffusionConfig;
 import dev.dalle2.diffusion.Sampler;
 import dev.dalle2.diffusion.SamplingConfig;
+import dev.dalle2.io.Checks;
 import dev.dalle2.io.NetworkFolder;
 
 import java.io.IOException;
@@ -14,15 +15,19 @@ import java.nio.file.Path;
  * The loaded network is in evaluation mode.
  */
 public record PriorFolder(Path dir, DiffusionPrior net, DiffusionConfig diffusion, SamplingConfig sampling, int bestOf) {
-    private record Config(PriorConfig prior, DiffusionConfig diffusion, SamplingConfig sampling, int bestOf) {}
-
-    public static PriorFolder load(Path dir) throws IOException {
-        Config c = NetworkFolder.config(dir, Config.class);
-        if (c.prior() == null || c.diffusion() == null || c.sampling() == null) {
-            throw new IOException(dir.resolve(NetworkFolder.CONFIG) + ": no prior, diffusion or sampling section (is this a prior folder?)");
+    private record Config(PriorConfig prior, DiffusionConfig diffusion, SamplingConfig sampling, int bestOf) {
+        Config {
+            Checks.present("prior", prior);
+            Checks.present("diffusion", diffusion);
+            Checks.present("sampling", sampling);
         }
+    }
+
+    /** Loads a prior; a folder of another network, or weights that do not fit, is a one-line error. */
+    public static PriorFolder load(Path dir) throws IOException {
+        Config c = NetworkFolder.config(dir, Config.class, "prior");
         DiffusionPrior net = new DiffusionPrior(c.prior());
-        net.load(NetworkFolder.weights(dir), true);
+        NetworkFolder.load(dir, net);
         net.train(false);
         return new PriorFolder(dir, net, c.diffusion(), c.sampling(), Math.max(1, c.bestOf()));
     }

@@ -1,6 +1,7 @@
 package dev.dalle2.tokenizer;
 
 import dev.dalle2.io.AtomicFiles;
+import dev.dalle2.io.Texts;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -72,7 +73,7 @@ public final class Merges {
                 }
                 String[] parts = line.trim().split("\\s+");
                 if (parts.length != 2) {
-                    throw new IOException(name + " line " + lineNo + ": expected two symbols, got '" + line + "'");
+                    throw new IOException(name + " line " + lineNo + ": expected two symbols, got " + Texts.quoted(line));
                 }
                 merges.add(new Merge(parts[0], parts[1]));
             }

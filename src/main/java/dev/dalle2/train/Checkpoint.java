@@ -55,7 +55,7 @@ public final class Checkpoint {
      */
     static void startFrom(String init, boolean resume, Module model, String kind) throws IOException {
         if (init != null && !resume) {
-            model.load(NetworkFolder.weights(Path.of(init)), true);
+            NetworkFolder.load(Path.of(init), model);
             System.err.println(kind + ": starting from the weights of " + init);
         }
     }
@@ -124,8 +124,10 @@ public final class Checkpoint {
         if (!Files.isRegularFile(dir.resolve("state.json"))) {
             throw new IOException(runDir + ": no checkpoint to resume from");
         }
-        model.load(Safetensors.read(dir.resolve("model.safetensors")), true);
-        average.load(Safetensors.read(dir.resolve("ema.safetensors")), true);
+        for (Map.Entry<String, Module> part : Map.of("model.safetensors", model, "ema.safetensors", average).entrySet()) {
+            Path file = dir.resolve(part.getKey());
+            NetworkFolder.loadInto(part.getValue(), file, Safetensors.read(file));
+        }
         OptimizerArchive.load(dir.resolve("optimizer.pt"), optimizer);
         Map<String, Tensor> rng = Safetensors.read(dir.resolve("rng.safetensors"));
         noise.set_state(rng.get("noise"));

@@ -2,9 +2,11 @@ package dev.dalle2.train;
 
 import dev.dalle2.clip.ClipConfig;
 import dev.dalle2.data.ImageAugmentation;
+import dev.dalle2.io.Checks;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A training recipe for CLIP, read from YAML ({@code configs/clip-*.yaml}) and written beside the
@@ -26,21 +28,22 @@ public record ClipRunConfig(String kind, long seed, Data data, ClipConfig clip, 
      * @param augmentation random changes to each training image; none when left out
      */
     public record Data(String dataset, String tokenizer, String validation, ImageAugmentation augmentation) {
+        /** Checks that dataset, tokenizer and a valid validation split are given; no augmentation when absent. */
         public Data {
+            Checks.present("dataset", dataset);
+            Checks.present("tokenizer", tokenizer);
+            Recipes.checkSplit("validation", validation);
             augmentation = augmentation == null ? ImageAugmentation.NONE : augmentation;
         }
     }
 
+    /** Checks the kind and that every part is given. */
     public ClipRunConfig {
-        if (!"clip".equals(kind)) {
-            throw new IllegalArgumentException("kind must be clip, not '" + kind + "'");
-        }
-        if (data == null || clip == null || training == null || out == null) {
-            throw new IllegalArgumentException("a clip config needs data, clip, training and out");
-        }
-        if (data.dataset() == null || data.tokenizer() == null || data.validation() == null) {
-            throw new IllegalArgumentException("data needs dataset, tokenizer and validation");
-        }
+        Checks.oneOf("kind", kind, List.of("clip"));
+        Checks.present("data", data);
+        Checks.present("clip", clip);
+        Checks.present("training", training);
+        Checks.present("out", out);
     }
 
     public static ClipRunConfig load(Path file) throws IOException {

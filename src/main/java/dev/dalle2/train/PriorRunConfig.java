@@ -2,10 +2,12 @@ package dev.dalle2.train;
 
 import dev.dalle2.diffusion.DiffusionConfig;
 import dev.dalle2.diffusion.SamplingConfig;
+import dev.dalle2.io.Checks;
 import dev.dalle2.prior.PriorConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A training recipe for the diffusion prior, read from YAML ({@code configs/prior-*.yaml}) and
@@ -32,21 +34,25 @@ public record PriorRunConfig(String kind, long seed, Data data, PriorConfig prio
      * @param clip       the CLIP model folder that made the cache
      * @param validation held-out entries: {@code fraction:F} or {@code group:NAME}
      */
-    public record Data(String dataset, String clip, String validation) {}
+    public record Data(String dataset, String clip, String validation) {
+        /** Checks that dataset, CLIP folder and a valid validation split are given. */
+        public Data {
+            Checks.present("dataset", dataset);
+            Checks.present("clip", clip);
+            Recipes.checkSplit("validation", validation);
+        }
+    }
 
+    /** Checks the kind, that every part but {@code init} is given, and {@code bestOf >= 1}. */
     public PriorRunConfig {
-        if (!"prior".equals(kind)) {
-            throw new IllegalArgumentException("kind must be prior, not '" + kind + "'");
-        }
-        if (data == null || prior == null || diffusion == null || sampling == null || training == null || out == null) {
-            throw new IllegalArgumentException("a prior config needs data, prior, diffusion, sampling, training and out");
-        }
-        if (data.dataset() == null || data.clip() == null || data.validation() == null) {
-            throw new IllegalArgumentException("data needs dataset, clip and validation");
-        }
-        if (bestOf < 1) {
-            throw new IllegalArgumentException("bestOf must be at least 1, got " + bestOf);
-        }
+        Checks.oneOf("kind", kind, List.of("prior"));
+        Checks.present("data", data);
+        Checks.present("prior", prior);
+        Checks.present("diffusion", diffusion);
+        Checks.present("sampling", sampling);
+        Checks.present("training", training);
+        Checks.present("out", out);
+        Checks.atLeast("bestOf", bestOf, 1);
     }
 
     public static PriorRunConfig load(Path file) throws IOException {

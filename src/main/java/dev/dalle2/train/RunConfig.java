@@ -3,9 +3,11 @@ package dev.dalle2.train;
 import dev.dalle2.decoder.UNetConfig;
 import dev.dalle2.diffusion.DiffusionConfig;
 import dev.dalle2.diffusion.SamplingConfig;
+import dev.dalle2.io.Checks;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A training recipe for a diffusion U-Net (decoder or upsampler), read from YAML
@@ -33,15 +35,26 @@ public record RunConfig(String kind, long seed, DataConfig data, UNetConfig unet
      *                     dataset's attribute vectors, parsed from the captions) or {@code none} (an upsampler)
      * @param clip         the CLIP model folder whose embedding cache {@code clip} conditioning reads
      */
-    public record DataConfig(String dataset, String conditioning, String clip) {}
+    public record DataConfig(String dataset, String conditioning, String clip) {
+        /** Checks that the dataset is given, the conditioning is known, and clip conditioning names its CLIP folder. */
+        public DataConfig {
+            Checks.present("dataset", dataset);
+            Checks.oneOf("conditioning", conditioning, List.of("clip", "attributes", "none"));
+            if (conditioning.equals("clip")) {
+                Checks.present("clip", clip);
+            }
+        }
+    }
 
+    /** Checks the kind and that every part but {@code init} is given. */
     public RunConfig {
-        if (!"decoder".equals(kind) && !"upsampler".equals(kind)) {
-            throw new IllegalArgumentException("kind must be decoder or upsampler, not '" + kind + "'");
-        }
-        if (data == null || unet == null || diffusion == null || training == null || sampling == null || out == null) {
-            throw new IllegalArgumentException("a config needs data, unet, diffusion, training, sampling and out");
-        }
+        Checks.oneOf("kind", kind, List.of("decoder", "upsampler"));
+        Checks.present("data", data);
+        Checks.present("unet", unet);
+        Checks.present("diffusion", diffusion);
+        Checks.present("training", training);
+        Checks.present("sampling", sampling);
+        Checks.present("out", out);
     }
 
     /** Reads a YAML (or JSON) recipe; a missing file or a bad field gives a one-line message naming the file. */

@@ -1,5 +1,7 @@
 package dev.dalle2.train;
 
+import dev.dalle2.io.Checks;
+
 /**
  * The optimisation recipe shared by every network.
  *
@@ -25,19 +27,24 @@ public record TrainingConfig(int batchSize, double learningRate, int warmupSteps
     /** The default of {@code maxSkippedSteps}. */
     public static final int DEFAULT_MAX_SKIPPED_STEPS = 5;
 
+    /** Checks every field: counts at least 1, a learning rate > 0, ratios and probabilities in [0, 1], an EMA decay in [0, 1). */
     public TrainingConfig {
         if (maxSkippedSteps == null) {
             maxSkippedSteps = DEFAULT_MAX_SKIPPED_STEPS;
         }
-        if (maxSkippedSteps < 1) {
-            throw new IllegalArgumentException("maxSkippedSteps must be at least 1");
-        }
-        if (batchSize < 1 || totalSteps < 1 || learningRate <= 0) {
-            throw new IllegalArgumentException("training needs batchSize >= 1, totalSteps >= 1 and learningRate > 0");
-        }
-        if (checkpointEvery < 1 || sampleEvery < 1) {
-            throw new IllegalArgumentException("checkpointEvery and sampleEvery must be at least 1");
-        }
+        Checks.atLeast("batchSize", batchSize, 1);
+        Checks.positive("learningRate", learningRate);
+        Checks.atLeast("warmupSteps", warmupSteps, 0);
+        Checks.atLeast("totalSteps", totalSteps, 1);
+        Checks.probability("minLrRatio", minLrRatio);
+        Checks.nonNegative("weightDecay", weightDecay);
+        Checks.fraction("emaDecay", emaDecay);
+        Checks.nonNegative("gradClip", gradClip);
+        Checks.probability("condDropProb", condDropProb);
+        Checks.atLeast("checkpointEvery", checkpointEvery, 1);
+        Checks.atLeast("sampleEvery", sampleEvery, 1);
+        Checks.atLeast("sampleCount", sampleCount, 1);
+        Checks.atLeast("maxSkippedSteps", maxSkippedSteps, 1);
     }
 
     /** A recipe with the default {@code maxSkippedSteps}. */

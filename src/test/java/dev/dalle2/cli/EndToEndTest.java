@@ -144,7 +144,9 @@ class EndToEndTest {
 
         CliRun misfit = CliRun.run("train", "decoder", "--config", write(dir, "misfit.yaml",
                 tuning.replace("init: " + decoder, "init: " + upsampler)));
-        misfit.assertOneLineError(1, "weights do not fit UNet");
+        misfit.assertOneLineError(1, upsampler.resolve("weights.safetensors")
+                + ": 52 tensors do not fit UNet (1 of another shape, 51 missing): "
+                + "conv_in.weight [16, 6, 3, 3] != expected [16, 3, 3, 3]; null_cond missing … and 50 more");
 
         Path model = dir.resolve("model");
         for (Path part : List.of(clip, prior, decoder, upsampler)) {
