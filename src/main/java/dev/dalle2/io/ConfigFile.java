@@ -11,10 +11,14 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,6 +30,10 @@ import java.util.List;
  * from the records' compact constructors ({@link Checks}); a key the file lacks is reported as missing.
  * A number with a fraction is not taken for an integer, and an empty value is not taken for 0 (a key left out
  * still is, for the records to check).
+ *
+ * <p>A recipe may start from another: {@code base: emoji-decoder.yaml} (a path relative to the recipe's folder)
+ * takes every key of that recipe, and the keys this one gives replace them, mapping by mapping (a list or a
+ * value is replaced whole). A base may have a base; an error names the file that gives the key.
  */
 public final class ConfigFile {
     private static final ObjectMapper YAML = YAMLMapper.builder()
@@ -41,9 +49,78 @@ public final class ConfigFile {
 
     private ConfigFile() {}
 
+    /** The key of a recipe that names the recipe it starts from. */
+    public static final String BASE = "base";
+    /** Recipes a chain of bases may hold at most. */
+    private static final int MAX_BASES = 8;
+
     /** A YAML (or JSON) recipe of {@code type}; a key that {@code type} does not have is an error. */
     public static <T> T readRecipe(Path file, Class<T> type) throws IOException {
-        return read(YAML, file, type, true, "YAML");
+        List<Path> chain = chain(file);
+        if (chain.size() == 1) {
+            return read(YAML, file, type, true, "YAML");
+        }
+        List<KeyLines> lines = new ArrayList<>();
+        ObjectNode merged = JsonNodeFactory.instance.objectNode();
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            lines.add(0, KeyLines.scan(YAML.getFactory(), chain.get(i), type, true, "YAML"));
+            merge(merged, (ObjectNode) YAML.readTree(chain.get(i).toFile()));
+        }
+        merged.remove(BASE);
+        try {
+            return YAML.treeToValue(merged, type);
+        } catch (JsonMappingException e) {
+            int giver = giver(lines, key(e));
+            throw new IOException(describe(chain.get(giver), lines.get(giver), e), e);
+        }
+    }
+
+    /** {@code file} and the recipes it starts from, nearest first; a missing base or a cycle is a one-line error. */
+    public static List<Path> chain(Path file) throws IOException {
+        List<Path> chain = new ArrayList<>(List.of(file));
+        for (Path f = file; ; ) {
+            String base = topLevelText(f, BASE);
+            if (base.isEmpty()) {
+                return chain;
+            }
+            Path next = (f.toAbsolutePath().getParent()).resolve(base).normalize();
+            if (!Files.isRegularFile(next)) {
+                throw new IOException(f + ": " + BASE + ": no such recipe " + next);
+            }
+            if (chain.stream().anyMatch(p -> p.toAbsolutePath().normalize().equals(next)) || chain.size() >= MAX_BASES) {
+                throw new IOException(f + ": " + BASE + ": " + base + " makes a cycle of bases (or more than "
+                        + MAX_BASES + " in a row)");
+            }
+            chain.add(next);
+            f = next;
+        }
+    }
+
+    /** Copies {@code over}'s keys into {@code into}: mappings merge key by key, anything else replaces. */
+    private static void merge(ObjectNode into, ObjectNode over) {
+        over.fields().forEachRemaining(entry -> {
+            JsonNode old = into.get(entry.getKey());
+            if (old instanceof ObjectNode o && entry.getValue() instanceof ObjectNode n) {
+                merge(o, n);
+            } else {
+                into.set(entry.getKey(), entry.getValue().deepCopy());
+            }
+        });
+    }
+
+    /** The recipe of the chain (nearest first) that gives {@code path}, or its nearest section; 0 when none does. */
+    private static int giver(List<KeyLines> lines, String path) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).line(path) != null) {
+                return i;
+            }
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).nearest(path) > 0) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     /** A JSON config read as {@code type}; keys that {@code type} does not have are ignored. */
@@ -89,11 +166,20 @@ public final class ConfigFile {
         return new IOException(file + (line > 0 ? ":" + line : "") + ": not " + format + ": " + firstLine(e.getOriginalMessage()), e);
     }
 
+    /** The full key a mapping failure is about: Jackson's path, and the record field a range check names. */
+    private static String key(JsonMappingException e) {
+        String path = path(e.getPath());
+        if (e instanceof ValueInstantiationException && e.getCause() instanceof BadValueException bad) {
+            return path.isEmpty() ? bad.key() : path + "." + bad.key();
+        }
+        return path;
+    }
+
     /** The one-line message for a failure to map the file onto its record. */
     private static String describe(Path file, KeyLines lines, JsonMappingException e) {
         String path = path(e.getPath());
         if (e instanceof ValueInstantiationException && e.getCause() instanceof BadValueException bad) {
-            String key = path.isEmpty() ? bad.key() : path + "." + bad.key();
+            String key = key(e);
             Integer line = lines.line(key);
             return line != null ? at(file, line, key, bad.problem()) : at(file, lines.nearest(key), key, bad.missing());
         }

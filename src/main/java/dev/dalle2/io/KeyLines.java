@@ -151,7 +151,7 @@ final class KeyLines {
             String name = p.currentName();
             String key = path.isEmpty() ? name : path + "." + name;
             int line = p.currentTokenLocation().getLineNr();
-            if (strict && fields != null && !fields.containsKey(name)) {
+            if (strict && fields != null && !fields.containsKey(name) && !(path.isEmpty() && name.equals(ConfigFile.BASE))) {
                 throw new IOException(unknownKey(file, line, key, fields.keySet()));
             }
             p.nextToken();

@@ -26,7 +26,13 @@ public final class Recipes {
     /** The recipe's {@code kind} field ({@code clip}, {@code prior}, {@code decoder}, {@code upsampler}), read without the rest. */
     public static String kind(Path file) throws IOException {
         requireFile(file);
-        return ConfigFile.topLevelText(file, "kind");
+        for (Path recipe : ConfigFile.chain(file)) {
+            String kind = ConfigFile.topLevelText(recipe, "kind");
+            if (!kind.isEmpty()) {
+                return kind;
+            }
+        }
+        return "";
     }
 
     /** Checks a recipe's validation split ({@code none}, {@code fraction:F} or {@code group:NAME}) before any data is read. */

@@ -1,0 +1,75 @@
+package dev.dalle2.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Recipes that start from another ({@code base:}): the keys given replace the base's, mapping by mapping. */
+class RecipeBaseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theWideDecoderIsTheEmojiDecoderWithThreeKeysChanged() throws IOException {
+        RunConfig base = Recipes.load(Path.of("configs/emoji-decoder.yaml"), RunConfig.class);
+        RunConfig wide = Recipes.load(Path.of("configs/emoji-decoder-wide.yaml"), RunConfig.class);
+        assertEquals(96, wide.unet().modelChannels());
+        assertEquals(13000, wide.training().totalSteps());
+        assertEquals("runs/emoji-decoder-wide", wide.out());
+        assertEquals("decoder", Recipes.kind(Path.of("configs/emoji-decoder-wide.yaml")), "the kind comes from the base");
+        assertEquals(base.unet().channelMult(), wide.unet().channelMult(), "a mapping merges key by key");
+        assertEquals(base.unet().condDim(), wide.unet().condDim());
+        assertEquals(base.training().learningRate(), wide.training().learningRate());
+        assertEquals(base.data(), wide.data());
+        assertEquals(base.sampling(), wide.sampling());
+        assertEquals(base.diffusion(), wide.diffusion());
+    }
+
+    @Test
+    void listsAndValuesAreReplacedWholeAndBasesChain() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), Files.readString(Path.of("configs/decoder-overfit.yaml")));
+        Files.writeString(dir.resolve("b.yaml"), "base: a.yaml\nunet:\n  channelMult: [1]\n");
+        Files.writeString(dir.resolve("c.yaml"), "base: b.yaml\ntraining:\n  batchSize: 3\n");
+        RunConfig c = Recipes.load(dir.resolve("c.yaml"), RunConfig.class);
+        assertEquals(java.util.List.of(1), c.unet().channelMult());
+        assertEquals(3, c.training().batchSize());
+        assertEquals(2.0e-3, c.training().learningRate());
+    }
+
+    @Test
+    void errorsNameTheRecipeThatGivesTheKey() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), Files.readString(Path.of("configs/decoder-overfit.yaml"))
+                .replace("emaDecay: 0.95", "emaDecay: 2.0"));
+        Files.writeString(dir.resolve("b.yaml"), "base: a.yaml\ntraining:\n  batchSize: lots\n");
+        Files.writeString(dir.resolve("c.yaml"), "base: a.yaml\ntraining:\n  batchSize: 3\n");
+        Files.writeString(dir.resolve("d.yaml"), "base: a.yaml\ntraining:\n  batchSiz: 3\n");
+        Files.writeString(dir.resolve("e.yaml"), "base: missing.yaml\n");
+        Files.writeString(dir.resolve("f.yaml"), "base: g.yaml\n");
+        Files.writeString(dir.resolve("g.yaml"), "base: f.yaml\n");
+        assertEquals(dir.resolve("b.yaml") + ":3: training.batchSize: \"lots\" is not an integer", message("b.yaml"));
+        assertEquals(dir.resolve("a.yaml") + ":" + line(dir.resolve("a.yaml"), "emaDecay") + ": training.emaDecay: "
+                + "must be in [0, 1), got 2.0", message("c.yaml"));
+        assertEquals(dir.resolve("d.yaml") + ":3: training.batchSiz: unknown key (did you mean batchSize?)", message("d.yaml"));
+        assertEquals(dir.resolve("e.yaml") + ": base: no such recipe " + dir.resolve("missing.yaml"), message("e.yaml"));
+        assertTrue(message("f.yaml").contains("base: f.yaml makes a cycle of bases"), message("f.yaml"));
+    }
+
+    private String message(String name) {
+        return assertThrows(IOException.class, () -> Recipes.load(dir.resolve(name), RunConfig.class)).getMessage();
+    }
+
+    private static int line(Path file, String key) throws IOException {
+        var lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).trim().startsWith(key + ":")) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(key);
+    }
+}
