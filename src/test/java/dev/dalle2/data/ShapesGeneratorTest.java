@@ -37,7 +37,34 @@ class ShapesGeneratorTest {
             assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), f);
         }
         assertNotEquals(Files.readString(a.resolve("captions.jsonl")), Files.readString(c.resolve("captions.jsonl")));
-        assertEquals(ShapesGenerator.sample(3, 7, 0.5), ShapesGenerator.sample(3, 7, 0.5));
+    }
+
+    @Test
+    void imageIDependsOnlyOnTheSeedAndI(@TempDir Path tmp) throws IOException {
+        Path twelve = tmp.resolve("twelve/shapes");
+        Path eight = tmp.resolve("eight/shapes");
+        ShapesGenerator.generate(twelve, 12, 32, 3, 0.5);
+        ShapesGenerator.generate(eight, 8, 32, 3, 0.5);
+        for (int i = 0; i < 8; i++) {
+            String f = String.format("images/%06d.png", i);
+            assertArrayEquals(Files.readAllBytes(twelve.resolve(f)), Files.readAllBytes(eight.resolve(f)),
+                    f + " does not depend on how many images the folder holds");
+        }
+        List<String> lines = Files.readAllLines(twelve.resolve("captions.jsonl"));
+        assertEquals(lines.subList(0, 8), Files.readAllLines(eight.resolve("captions.jsonl")));
+        JsonNode seventh = new ObjectMapper().readTree(lines.get(7));
+        ShapesGenerator.Sample sample = ShapesGenerator.sample(3, 7, 0.5);
+        assertEquals(seventh.get("caption").asText(), sample.caption(), "sample(3, 7) is the folder's image 7");
+        assertEquals(ShapeAttributes.fromJson(seventh.get("attributes")), sample.attributes());
+
+        java.util.Set<ShapeAttributes> ofSeed = new java.util.HashSet<>();
+        java.util.Set<ShapeAttributes> ofIndex = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            ofSeed.add(ShapesGenerator.sample(3, i, 0.5).attributes());
+            ofIndex.add(ShapesGenerator.sample(i, 7, 0.5).attributes());
+        }
+        assertEquals(20, ofSeed.size(), "the 20 first images of a seed all differ");
+        assertEquals(20, ofIndex.size(), "image 7 of 20 seeds all differ");
     }
 
     @Test

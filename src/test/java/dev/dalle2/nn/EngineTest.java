@@ -40,6 +40,15 @@ class EngineTest {
     @Test
     void generatorsAreReproducible() {
         assertArrayEquals(Ops.toFloats(Ops.randn(Ops.generator(3), 5)), Ops.toFloats(Ops.randn(Ops.generator(3), 5)));
+        assertFalse(java.util.Arrays.equals(Ops.toFloats(Ops.randn(Ops.generator(3), 5)),
+                Ops.toFloats(Ops.randn(Ops.generator(4), 5))), "different seeds give different draws");
+    }
+
+    /** PyTorch on the CPU: {@code torch.manual_seed(0); torch.randn(5)} prints these (to four decimals). */
+    @Test
+    void aSeededGeneratorDrawsWhatPyTorchDraws() {
+        assertArrayEquals(new float[] {1.5410f, -0.2934f, -2.1788f, 0.5684f, -1.0845f},
+                Ops.toFloats(Ops.randn(Ops.generator(0), 5)), 1e-4f);
     }
 
     @Test
