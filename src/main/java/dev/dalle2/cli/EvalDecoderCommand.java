@@ -12,7 +12,7 @@ import dev.dalle2.io.AtomicFiles;
 import dev.dalle2.io.Images;
 import dev.dalle2.io.Progress;
 import dev.dalle2.nn.Ops;
-import org.bytedeco.javacpp.PointerScope;
+import dev.dalle2.nn.Scopes;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
@@ -91,18 +91,20 @@ final class EvalDecoderCommand implements Callable<Integer> {
                     float[] v = expected.get(start + i).toVector();
                     System.arraycopy(v, 0, cond, i * v.length, v.length);
                 }
-                try (PointerScope scope = new PointerScope()) {
+                int first = start;
+                Scopes.freeing(() -> {
                     Tensor images = DecoderSampling.sample(decoder.net(), sampler, scale,
                             Ops.tensor(cond, n, ShapeAttributes.vectorSize()), null, Ops.randn(g, n, 3, size, size), g, null);
                     for (int i = 0; i < n; i++) {
-                        String name = String.format("images/%06d.png", start + i);
+                        String name = String.format("images/%06d.png", first + i);
                         Tensor image = images.select(0, i);
                         Images.write(out.resolve(name), image);
-                        evaluation.add(expected.get(start + i), ShapeScorer.matches(expected.get(start + i), Images.toImage(image)));
-                        lines.append(JSON.writeValueAsString(Map.of("image", name, "caption", captions.get(start + i))))
+                        evaluation.add(expected.get(first + i), ShapeScorer.matches(expected.get(first + i), Images.toImage(image)));
+                        lines.append(JSON.writeValueAsString(Map.of("image", name, "caption", captions.get(first + i))))
                                 .append('\n');
                     }
-                }
+                    return null;
+                });
                 progress.update(start + n, "");
             }
         }

@@ -17,11 +17,10 @@ import dev.dalle2.io.Images;
 import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.io.Texts;
 import dev.dalle2.nn.Ops;
+import dev.dalle2.nn.Scopes;
 import dev.dalle2.pipeline.ModelEvaluation;
 import dev.dalle2.pipeline.Pipeline;
 import dev.dalle2.train.PriorRunConfig;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -133,6 +132,21 @@ final class EvalModelCommand implements Callable<Integer> {
         int embedDim = pipeline.clip().model().config().embedDim();
         float[] priorEmbeds = new float[prompts.size() * embedDim];
         float[] generatedEmbeds = priorOnly ? null : new float[prompts.size() * embedDim];
+        generate(pipeline, prompts, priorEmbeds, generatedEmbeds, out);
+        if (template != null) {
+            reportConceptRecall(pipeline, data, concepts, chosen, priorEmbeds, generatedEmbeds, out);
+        }
+        return 0;
+    }
+
+    /**
+     * Samples the prior's image embeddings of {@code prompts} into {@code priorEmbeds} and, without
+     * {@code --prior-only}, decodes them to {@code images/}, copies their CLIP embeddings into
+     * {@code generatedEmbeds} and reports the CLIP score and the shapes scores.
+     */
+    private void generate(Pipeline pipeline, List<String> prompts, float[] priorEmbeds, float[] generatedEmbeds,
+                          PrintWriter out) throws IOException {
+        int embedDim = pipeline.clip().model().config().embedDim();
         ShapesEvaluation shapes = new ShapesEvaluation();
         StringBuilder lines = new StringBuilder();
         double clipScore = 0;
@@ -142,19 +156,20 @@ final class EvalModelCommand implements Callable<Integer> {
         }
         for (int start = 0; start < prompts.size(); start += batch) {
             List<String> chunk = prompts.subList(start, Math.min(prompts.size(), start + batch));
-            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                Tensor sampled = pipeline.imageEmbeddings(pipeline.encodeText(chunk), Ops.generator(options.seed + start),
+            int first = start;
+            clipScore += Scopes.freeingNoGrad(() -> {
+                Tensor sampled = pipeline.imageEmbeddings(pipeline.encodeText(chunk), Ops.generator(options.seed + first),
                         options.settings());
-                copyRows(sampled, priorEmbeds, start, embedDim);
+                copyRows(sampled, priorEmbeds, first, embedDim);
                 if (priorOnly) {
-                    continue;
+                    return 0.0;
                 }
-                Tensor images = pipeline.decode(sampled, options.seed + start, options.settings());
+                Tensor images = pipeline.decode(sampled, options.seed + first, options.settings());
                 Tensor embeds = ModelEvaluation.imageEmbeddings(pipeline, images);
-                clipScore += ModelEvaluation.clipScore(pipeline, chunk, embeds) * chunk.size();
-                copyRows(embeds, generatedEmbeds, start, embedDim);
+                double score = ModelEvaluation.clipScore(pipeline, chunk, embeds) * chunk.size();
+                copyRows(embeds, generatedEmbeds, first, embedDim);
                 for (int i = 0; i < chunk.size(); i++) {
-                    String name = String.format("images/%06d.png", start + i);
+                    String name = String.format("images/%06d.png", first + i);
                     Images.write(options.out.resolve(name), images.get(i));
                     lines.append(json.writeValueAsString(Map.of("image", name, "caption", chunk.get(i)))).append('\n');
                     try {
@@ -164,7 +179,8 @@ final class EvalModelCommand implements Callable<Integer> {
                         // only shapes captions are scored from pixels
                     }
                 }
-            }
+                return score;
+            });
         }
         if (!priorOnly) {
             byte[] jsonl = lines.toString().getBytes(StandardCharsets.UTF_8);
@@ -175,10 +191,6 @@ final class EvalModelCommand implements Callable<Integer> {
         if (shapes.images() > 0) {
             EvalShapesCommand.report(shapes, false, out);
         }
-        if (template != null) {
-            reportConceptRecall(pipeline, data, concepts, chosen, priorEmbeds, generatedEmbeds, out);
-        }
-        return 0;
     }
 
     /**
@@ -189,7 +201,7 @@ final class EvalModelCommand implements Callable<Integer> {
      */
     private void reportConceptRecall(Pipeline pipeline, CaptionDataset data, Labels concepts, int[] chosen,
                                      float[] priorEmbeds, float[] generatedEmbeds, PrintWriter out) throws IOException {
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+        Scopes.freeingNoGrad(() -> {
             Tensor labels = ClipEvaluation.labelEmbeddings(pipeline.clip().model(), pipeline.clip().tokenizer(),
                     concepts, 256);
             long[] labelOf = Arrays.stream(chosen).asLongStream().toArray();
@@ -203,7 +215,7 @@ final class EvalModelCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "image→text recall@5 over %d concept names: the prior's image embeddings %s, "
                         + "real images of the same %d concepts %s; ± one standard error over the %d concepts%n",
                         concepts.size(), percent(priorRecall, n), n, percent(realRecall, n), n);
-                return;
+                return null;
             }
             double generatedRecall = ClipEvaluation.imageToTextRecall(Ops.tensor(generatedEmbeds, n, d), labels, labelOf, 5);
             double decodedRecall = ClipEvaluation.imageToTextRecall(decodedEmbeddings(pipeline, real), labels, labelOf, 5);
@@ -212,7 +224,8 @@ final class EvalModelCommand implements Callable<Integer> {
                     + "of the same %d concepts %s (ratio %.2f); ± one standard error over the %d concepts%n",
                     concepts.size(), percent(generatedRecall, n), percent(priorRecall, n), percent(decodedRecall, n), n,
                     percent(realRecall, n), generatedRecall / realRecall, n);
-        }
+            return null;
+        });
     }
 
     /** A recall over n images as "40.0% ± 4.9": ± one binomial standard error, in points. */

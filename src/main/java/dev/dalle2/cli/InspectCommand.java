@@ -5,7 +5,7 @@ import dev.dalle2.io.Safetensors;
 import dev.dalle2.io.SafetensorsFile;
 import dev.dalle2.io.TensorEntry;
 import dev.dalle2.nn.Ops;
-import org.bytedeco.javacpp.PointerScope;
+import dev.dalle2.nn.Scopes;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
@@ -49,7 +49,7 @@ final class InspectCommand implements Callable<Integer> {
         String row = "%-" + width + "s  %-5s  %-18s  %12s  %12s  %12s%n";
         out.printf(row, "name", "dtype", "shape", "min", "max", "mean");
         for (TensorEntry e : st.entries()) {
-            try (PointerScope scope = new PointerScope()) {
+            Scopes.freeing(() -> {
                 Tensor t = st.tensor(e.name());
                 String[] stats = {"-", "-", "-"};
                 if (t.numel() > 0) {
@@ -57,7 +57,8 @@ final class InspectCommand implements Callable<Integer> {
                     stats = new String[] {fmt(Ops.item(f.min())), fmt(Ops.item(f.max())), fmt(Ops.item(f.mean()))};
                 }
                 out.printf(row, e.name(), e.dtype(), Arrays.toString(e.shape()), stats[0], stats[1], stats[2]);
-            }
+                return null;
+            });
         }
         return 0;
     }

@@ -10,7 +10,6 @@ import dev.dalle2.nn.Module;
 import dev.dalle2.nn.ModuleList;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.nn.TransformerBlock;
-import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -117,7 +116,7 @@ public final class ClipModel extends Module {
             throw new IllegalArgumentException("text rows " + missing + " hold no end token (id " + config.endToken() + ")");
         }
         // argmax returns the first of equal maxima.
-        return isEnd.to(torch.ScalarType.Long).argmax(new LongOptional(1), false);
+        return Ops.argmax(isEnd.to(torch.ScalarType.Long), 1);
     }
 
     /** @param images float [B, 3, S, S] in [-1, 1]; returns float32 [B, D], L2-normalised. */

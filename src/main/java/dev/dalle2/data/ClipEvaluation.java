@@ -4,9 +4,8 @@ import dev.dalle2.clip.ClipFolder;
 import dev.dalle2.clip.ClipModel;
 import dev.dalle2.io.Progress;
 import dev.dalle2.nn.Ops;
+import dev.dalle2.nn.Scopes;
 import dev.dalle2.tokenizer.BpeTokenizer;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ public final class ClipEvaluation {
         if (entries.length == 0) {
             throw new IllegalArgumentException("no held-out entries to evaluate on");
         }
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+        return Scopes.freeingNoGrad(() -> {
             Tensor images = imageEmbeddings(clip, data, entries, batchSize);
             Labels labels = Labels.of(data, entries);
             long[] labelOf = labels.labelOf();
@@ -53,7 +52,7 @@ public final class ClipEvaluation {
             return new Report(n, m, imageToTextRecall(sim, m, labelOf, 1), imageToTextRecall(sim, m, labelOf, 5),
                     textToImageRecall(sim, m, labelOf, 1), textToImageRecall(sim, m, labelOf, 5),
                     zeroShot.images, zeroShot.shape, zeroShot.colour);
-        }
+        });
     }
 
     /** [N, D] unit embeddings of the entries' images; each batch's activations are freed as it ends. */
@@ -68,10 +67,8 @@ public final class ClipEvaluation {
                 for (int i = 0; i < b; i++) {
                     data.toFloats(entries[start + i], pixels, i * 3 * s * s);
                 }
-                try (PointerScope batch = new PointerScope()) {
-                    float[] part = Ops.toFloats(clip.encodeImage(Ops.tensor(pixels, b, 3, s, s)));
-                    System.arraycopy(part, 0, all, start * d, part.length);
-                }
+                float[] part = Scopes.freeing(() -> Ops.toFloats(clip.encodeImage(Ops.tensor(pixels, b, 3, s, s))));
+                System.arraycopy(part, 0, all, start * d, part.length);
                 progress.update(start + b, "");
             }
         }
@@ -84,11 +81,11 @@ public final class ClipEvaluation {
         float[] all = new float[texts.size() * d];
         for (int start = 0; start < texts.size(); start += batchSize) {
             List<String> batch = texts.subList(start, Math.min(texts.size(), start + batchSize));
-            try (PointerScope scope = new PointerScope()) {
+            float[] part = Scopes.freeing(() -> {
                 Tensor ids = tokenizer.tokenizeTensor(batch, clip.config().contextLength());
-                float[] part = Ops.toFloats(clip.encodeText(ids).embedding());
-                System.arraycopy(part, 0, all, start * d, part.length);
-            }
+                return Ops.toFloats(clip.encodeText(ids).embedding());
+            });
+            System.arraycopy(part, 0, all, start * d, part.length);
         }
         return Ops.tensor(all, texts.size(), d);
     }
@@ -118,9 +115,8 @@ public final class ClipEvaluation {
      * similar to them, for unit image embeddings [N, D] and label embeddings [M, D].
      */
     public static double imageToTextRecall(Tensor images, Tensor labels, long[] labelOf, int k) {
-        try (PointerScope scope = new PointerScope()) {
-            return imageToTextRecall(Ops.toFloats(images.matmul(labels.t()).contiguous()), (int) labels.size(0), labelOf, k);
-        }
+        return Scopes.freeing(
+                () -> imageToTextRecall(Ops.toFloats(images.matmul(labels.t()).contiguous()), (int) labels.size(0), labelOf, k));
     }
 
     /**
@@ -209,11 +205,15 @@ public final class ClipEvaluation {
             for (ShapeColour colour : ShapeColour.values()) {
                 byColour.add(rewrite(truth, new ShapeSpec(s.shape(), colour, s.size(), s.x(), s.y(), s.extent()), background));
             }
-            try (PointerScope scope = new PointerScope()) {
-                Tensor image = images.get(i).unsqueeze(1);
-                shapeRight += argmax(textEmbeddings(clip, tokenizer, byShape, batchSize).matmul(image)) == s.shape().ordinal() ? 1 : 0;
-                colourRight += argmax(textEmbeddings(clip, tokenizer, byColour, batchSize).matmul(image)) == s.colour().ordinal() ? 1 : 0;
-            }
+            int row = i;
+            int[] right = Scopes.freeing(() -> {
+                Tensor image = images.get(row).unsqueeze(1);
+                return new int[] {
+                        argmax(textEmbeddings(clip, tokenizer, byShape, batchSize).matmul(image)) == s.shape().ordinal() ? 1 : 0,
+                        argmax(textEmbeddings(clip, tokenizer, byColour, batchSize).matmul(image)) == s.colour().ordinal() ? 1 : 0};
+            });
+            shapeRight += right[0];
+            colourRight += right[1];
             count++;
         }
         return count == 0 ? new ZeroShot(0, Double.NaN, Double.NaN)

@@ -9,8 +9,7 @@ import dev.dalle2.io.Checksums;
 import dev.dalle2.io.Progress;
 import dev.dalle2.io.Safetensors;
 import dev.dalle2.nn.Ops;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
+import dev.dalle2.nn.Scopes;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -138,7 +137,7 @@ public final class EmbeddingCache {
         List<Tensor> tokens = new ArrayList<>();
         List<Tensor> ids = new ArrayList<>();
         List<Long> owners = new ArrayList<>();
-        try (PointerScope shardScope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+        return Scopes.freeingNoGrad(() -> {
             for (int start = first; start < first + count; start += batchSize) {
                 int n = Math.min(batchSize, first + count - start);
                 float[] pixels = new float[n * 3 * size * size];
@@ -151,14 +150,16 @@ public final class EmbeddingCache {
                     }
                 }
                 // The batch's activations are freed when it ends; its results live on in the shard's scope.
-                try (PointerScope batchScope = new PointerScope()) {
-                    images.add(keep(shardScope, model.encodeImage(Ops.tensor(pixels, n, 3, size, size))));
+                Tensor[] kept = Scopes.keepResults(() -> {
+                    Tensor image = model.encodeImage(Ops.tensor(pixels, n, 3, size, size));
                     Tensor batchIds = clip.tokenizer().tokenizeTensor(captions, contextLength);
                     TextFeatures text = model.encodeText(batchIds);
-                    texts.add(keep(shardScope, text.embedding()));
-                    tokens.add(keep(shardScope, text.tokens().to(torch.ScalarType.Half)));
-                    ids.add(keep(shardScope, batchIds));
-                }
+                    return new Tensor[] {image, text.embedding(), text.tokens().to(torch.ScalarType.Half), batchIds};
+                });
+                images.add(kept[0]);
+                texts.add(kept[1]);
+                tokens.add(kept[2]);
+                ids.add(kept[3]);
                 progress.update(start + n, "");
             }
             long[] owner = owners.stream().mapToLong(Long::longValue).toArray();
@@ -170,12 +171,7 @@ public final class EmbeddingCache {
             shard.put("caption_image", Ops.longTensor(owner, owner.length));
             Safetensors.write(file, shard, Map.of("first_image", Integer.toString(first)));
             return owner.length;
-        }
-    }
-
-    private static Tensor keep(PointerScope scope, Tensor t) {
-        scope.attach(t);
-        return t;
+        });
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.dalle2.decoder;
 import dev.dalle2.nn.Ops;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -18,8 +17,7 @@ public final class Upsampling {
     private Upsampling() {}
 
     public static Tensor downsample(Tensor images) {
-        return torch.avg_pool2d(images, new long[] {2, 2}, new long[] {2, 2}, new long[] {0, 0}, false, true,
-                new org.bytedeco.pytorch.LongOptional());
+        return Ops.avgPool2d(images, 2);
     }
 
     public static Tensor upsample(Tensor lowRes) {
@@ -46,8 +44,6 @@ public final class Upsampling {
                 }
             }
         }
-        Tensor padded = torch.pad(images, new long[] {1, 1, 1, 1}, "reflect", new org.bytedeco.pytorch.DoubleOptional());
-        return torch.conv2d(padded, Ops.tensor(k, 3, 1, 3, 3), new TensorOptional(), new long[] {1, 1},
-                new long[] {0, 0}, new long[] {1, 1}, 3);
+        return Ops.conv2d(Ops.reflectPad(images, 1), Ops.tensor(k, 3, 1, 3, 3), 3);
     }
 }

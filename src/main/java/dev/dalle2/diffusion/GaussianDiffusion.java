@@ -17,7 +17,7 @@ import java.util.Map;
  * coefficients are float32 tensors gathered per sample and shaped [B, 1, …, 1] to broadcast over
  * x of shape [B, ...]. Only {@link #modelTimesteps} turns indices into the original timesteps a
  * network is conditioned on. The coefficient tensors live on the device that was current at
- * construction and outlive any enclosing {@code PointerScope}.
+ * construction and outlive any enclosing scope ({@link dev.dalle2.nn.Scopes}).
  */
 public final class GaussianDiffusion {
     private final NoiseSchedule schedule;

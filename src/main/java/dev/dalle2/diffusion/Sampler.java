@@ -1,9 +1,8 @@
 package dev.dalle2.diffusion;
 
 import dev.dalle2.nn.Ops;
-import org.bytedeco.javacpp.PointerScope;
+import dev.dalle2.nn.Scopes;
 import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.Arrays;
@@ -12,9 +11,9 @@ import java.util.Map;
 /**
  * A reverse-process sampler on a {@link GaussianDiffusion}: starts from noise x_{T−1} and steps
  * through the schedule's indices T−1 … 0, calling the model with the ORIGINAL timesteps of a
- * respaced schedule. Each step runs without gradients inside its own {@link PointerScope}, so only
- * the current x_t survives from one step to the next and a long loop does not grow native memory.
- * The result is attached to the caller's innermost {@code PointerScope}, if there is one.
+ * respaced schedule. Each step runs without gradients in its own scope ({@link Scopes#iterate}), so
+ * only the current x_t survives from one step to the next and a long loop does not grow native
+ * memory. The result belongs to the caller's innermost scope, if there is one.
  */
 public abstract class Sampler {
     protected final GaussianDiffusion diffusion;
@@ -44,31 +43,12 @@ public abstract class Sampler {
     public final Tensor sample(Denoiser model, Tensor noise, Map<String, Tensor> cond, Generator g, StepListener listener) {
         int total = diffusion.steps();
         long[] indices = new long[(int) noise.size(0)];
-        Tensor x = noise;
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            for (int done = 0; done < total; done++) {
-                int i = total - 1 - done;
-                Tensor next;
-                Arrays.fill(indices, i);
-                try (PointerScope scope = new PointerScope()) {
-                    Tensor t = Ops.longTensor(indices, indices.length);
-                    next = step(model, x, i, t, cond, g).retainReference();
-                }
-                if (x != noise) {
-                    x.releaseReference();
-                }
-                x = next;
-                if (listener != null) {
-                    listener.onStep(done, total);
-                }
-            }
-        }
-        PointerScope outer = PointerScope.getInnerScope();
-        if (outer != null) {
-            outer.attach(x);
-            x.releaseReference();
-        }
-        return x;
+        return Scopes.noGrad(() -> Scopes.iterate(noise, total, (x, done) -> {
+            int i = total - 1 - done;
+            Arrays.fill(indices, i);
+            Tensor t = Ops.longTensor(indices, indices.length);
+            return step(model, x, i, t, cond, g);
+        }, listener == null ? null : done -> listener.onStep(done, total)));
     }
 
     /**

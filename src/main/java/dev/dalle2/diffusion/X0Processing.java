@@ -1,10 +1,8 @@
 package dev.dalle2.diffusion;
 
 import dev.dalle2.nn.Ops;
-import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.Arrays;
@@ -34,12 +32,12 @@ public interface X0Processing {
         }
         return x0 -> {
             long batch = x0.size(0);
-            Tensor s = torch.quantile(x0.abs().reshape(batch, -1), percentile, new LongOptional(1), false, "linear");
+            Tensor s = Ops.quantile(x0.abs().reshape(batch, -1), percentile, 1);
             long[] shape = new long[(int) x0.dim()];
             Arrays.fill(shape, 1);
             shape[0] = batch;
             s = torch.clamp_min(s, new Scalar(1.0)).reshape(shape);
-            return torch.clamp(x0, new TensorOptional(s.neg()), new TensorOptional(s)).div(s);
+            return Ops.clamp(x0, s.neg(), s).div(s);
         };
     }
 

@@ -1,12 +1,15 @@
 package dev.dalle2.nn;
 
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -147,6 +150,41 @@ public final class Ops {
     public static Tensor clamp(Tensor a, double min, double max) {
         return torch.clamp(a, new org.bytedeco.pytorch.ScalarOptional(new Scalar(min)),
                 new org.bytedeco.pytorch.ScalarOptional(new Scalar(max)));
+    }
+
+    /** a clamped element-wise to [min, max], both tensors broadcast against a. */
+    public static Tensor clamp(Tensor a, Tensor min, Tensor max) {
+        return torch.clamp(a, new TensorOptional(min), new TensorOptional(max));
+    }
+
+    /** The sum over dimension {@code dim}, which is removed; the dtype stays x's. */
+    public static Tensor sum(Tensor x, long dim) {
+        return x.sum(new long[] {dim}, false, new ScalarTypeOptional());
+    }
+
+    /** The int64 index of the largest value along dimension {@code dim}, which is removed. */
+    public static Tensor argmax(Tensor x, long dim) {
+        return x.argmax(new LongOptional(dim), false);
+    }
+
+    /** The {@code q}-quantile along dimension {@code dim} (linear interpolation), which is removed. */
+    public static Tensor quantile(Tensor x, double q, long dim) {
+        return torch.quantile(x, q, new LongOptional(dim), false, "linear");
+    }
+
+    /** Average pooling of [B, C, H, W] over k×k windows at stride k, without padding. */
+    public static Tensor avgPool2d(Tensor x, long k) {
+        return torch.avg_pool2d(x, new long[] {k, k}, new long[] {k, k}, new long[] {0, 0}, false, true, new LongOptional());
+    }
+
+    /** [B, C, H, W] padded by {@code pad} on each side of the last two dimensions, reflecting the edges. */
+    public static Tensor reflectPad(Tensor x, long pad) {
+        return torch.pad(x, new long[] {pad, pad, pad, pad}, "reflect", new DoubleOptional());
+    }
+
+    /** A 2-D convolution without bias, stride 1, padding 0 and dilation 1, in {@code groups} groups. */
+    public static Tensor conv2d(Tensor x, Tensor weight, long groups) {
+        return torch.conv2d(x, weight, new TensorOptional(), new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1}, groups);
     }
 
     public static Tensor cat(long dim, Tensor... parts) {

@@ -4,9 +4,8 @@ import dev.dalle2.clip.ClipModel;
 import dev.dalle2.clip.ClipModel.TextFeatures;
 import dev.dalle2.data.EmbeddingCache;
 import dev.dalle2.nn.Ops;
-import org.bytedeco.javacpp.PointerScope;
+import dev.dalle2.nn.Scopes;
 import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -36,34 +35,35 @@ public final class ModelEvaluation {
         for (int start = 0; start < rows.length; start += batchSize) {
             int n = Math.min(batchSize, rows.length - start);
             long[] chunk = Arrays.copyOfRange(rows, start, start + n);
-            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            double[] sums = Scopes.freeingNoGrad(() -> {
                 Tensor index = Ops.longTensor(chunk, n);
                 Tensor truth = cache.imageEmbeds().index_select(0, cache.captionImage().index_select(0, index));
                 Tensor ids = cache.textIds().index_select(0, index);
                 TextFeatures features = new TextFeatures(cache.textTokens().index_select(0, index).to(torch.ScalarType.Float),
                         cache.textEmbeds().index_select(0, index), ClipModel.tokenMask(ids, cache.manifest().endToken()));
                 Tensor sampled = pipeline.imageEmbeddings(features, g, settings);
-                prior += Ops.item(sampled.mul(truth).sum());
-                text += Ops.item(features.embedding().mul(truth).sum());
-            }
+                return new double[] {Ops.item(sampled.mul(truth).sum()), Ops.item(features.embedding().mul(truth).sum())};
+            });
+            prior += sums[0];
+            text += sums[1];
         }
         return new PriorQuality(rows.length, prior / rows.length, text / rows.length);
     }
 
     /** The unit CLIP embeddings [P, D] of generated images [P, 3, S', S'], resized to CLIP's input S. */
     public static Tensor imageEmbeddings(Pipeline pipeline, Tensor images) {
-        try (NoGradGuard noGrad = new NoGradGuard()) {
+        return Scopes.noGrad(() -> {
             int s = pipeline.clip().model().config().imageSize();
             Tensor fitted = images.size(2) == s ? images : torch.adaptive_avg_pool2d(images, new long[] {s, s});
             return pipeline.clip().model().encodeImage(fitted);
-        }
+        });
     }
 
     /** Mean cosine between the CLIP embeddings [P, D] of generated images and of their prompts. */
     public static double clipScore(Pipeline pipeline, List<String> prompts, Tensor imageEmbeds) {
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+        return Scopes.freeingNoGrad(() -> {
             Tensor textEmbeds = pipeline.encodeText(prompts).embedding();
             return Ops.item(imageEmbeds.mul(textEmbeds).sum()) / prompts.size();
-        }
+        });
     }
 }

@@ -10,10 +10,10 @@ import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.io.Texts;
 import dev.dalle2.io.Progress;
 import dev.dalle2.nn.Ops;
+import dev.dalle2.nn.Scopes;
 import dev.dalle2.prior.PriorFolder;
 import dev.dalle2.prior.PriorSampling;
 import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
@@ -27,9 +27,9 @@ import java.util.List;
  * The whole unCLIP system loaded from a model folder ({@code clip/}, {@code prior/},
  * {@code decoder/}, optionally {@code upsampler/}): text → CLIP text embedding → prior → image
  * embedding → decoder (guided) → upsampler → image. Every method returns images [N, 3, S, S] in
- * [-1, 1] at the upsampler's size (the decoder's without one); call them inside a
- * {@code PointerScope}. Noise comes from a generator seeded by the caller's seed, so equal
- * arguments give equal images.
+ * [-1, 1] at the upsampler's size (the decoder's without one), in the caller's scope: call them
+ * inside {@link Scopes#keepResult} or {@link Scopes#freeing}. Noise comes from a generator seeded by
+ * the caller's seed, so equal arguments give equal images.
  */
 public final class Pipeline {
     private final Path dir;
@@ -97,9 +97,7 @@ public final class Pipeline {
     /** One image per prompt, [P, 3, S, S]: an image embedding from the prior for each, decoded. */
     public Tensor generate(List<String> prompts, long seed, Settings settings) {
         Generator g = Ops.generator(seed);
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            return decode(imageEmbeddings(encodeText(prompts), g, settings), false, g, settings);
-        }
+        return Scopes.noGrad(() -> decode(imageEmbeddings(encodeText(prompts), g, settings), false, g, settings));
     }
 
     /** Image embeddings [B, D] the prior samples for text features (best of N candidates, N from the settings or the folder). */
@@ -113,16 +111,12 @@ public final class Pipeline {
     /** One image per CLIP image embedding [B, D] (unit rows), [B, 3, S, S]: the decoder and upsampler alone. */
     public Tensor decode(Tensor imageEmbeds, long seed, Settings settings) {
         Generator g = Ops.generator(seed);
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            return decode(imageEmbeds, false, g, settings);
-        }
+        return Scopes.noGrad(() -> decode(imageEmbeds, false, g, settings));
     }
 
     /** {@code n} variations of {@code image} ([3, H, W] in [-1, 1]): decodings of its CLIP image embedding. */
     public Tensor vary(Tensor image, int n, long seed, Settings settings) {
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            return decode(encodeImage(image).repeat(new long[] {n, 1}), seed, settings);
-        }
+        return Scopes.noGrad(() -> decode(encodeImage(image).repeat(new long[] {n, 1}), seed, settings));
     }
 
     /**
@@ -134,7 +128,7 @@ public final class Pipeline {
             throw new IllegalArgumentException("an interpolation needs at least 2 frames, got " + frames);
         }
         Generator g = Ops.generator(seed);
-        try (NoGradGuard noGrad = new NoGradGuard()) {
+        return Scopes.noGrad(() -> {
             Tensor za = encodeImage(a);
             Tensor zb = encodeImage(b);
             Tensor[] path = new Tensor[frames];
@@ -142,7 +136,7 @@ public final class Pipeline {
                 path[i] = Embeddings.slerp(za, zb, (double) i / (frames - 1));
             }
             return decode(Ops.cat(0, path), true, g, settings);
-        }
+        });
     }
 
     /**
@@ -152,7 +146,7 @@ public final class Pipeline {
      */
     public Tensor edit(Tensor image, String from, String to, double[] amounts, long seed, Settings settings) {
         Generator g = Ops.generator(seed);
-        try (NoGradGuard noGrad = new NoGradGuard()) {
+        return Scopes.noGrad(() -> {
             Tensor z = encodeImage(image);
             TextFeatures texts = encodeText(List.of(from, to));
             Tensor diff = Ops.normalize(texts.embedding().get(1).sub(texts.embedding().get(0)).unsqueeze(0));
@@ -161,7 +155,7 @@ public final class Pipeline {
                 edits[i] = Embeddings.slerp(z, diff, amounts[i]);
             }
             return decode(Ops.cat(0, edits), true, g, settings);
-        }
+        });
     }
 
     /** The unit CLIP image embedding [1, D] of an image [3, S, S] in [-1, 1] at CLIP's input size S. */

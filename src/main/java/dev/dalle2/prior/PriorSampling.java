@@ -6,8 +6,6 @@ import dev.dalle2.diffusion.Sampler;
 import dev.dalle2.diffusion.SamplingConfig;
 import dev.dalle2.nn.Ops;
 import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.LongOptional;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -84,8 +82,8 @@ public final class PriorSampling {
     public static Tensor bestOf(Tensor candidates, Tensor textEmbed) {
         long b = candidates.size(1);
         long d = candidates.size(2);
-        Tensor scores = candidates.mul(textEmbed.unsqueeze(0)).sum(new long[] {2}, false, new ScalarTypeOptional());
-        Tensor best = scores.argmax(new LongOptional(0), false);
+        Tensor scores = Ops.sum(candidates.mul(textEmbed.unsqueeze(0)), 2);
+        Tensor best = Ops.argmax(scores, 0);
         return candidates.gather(0, best.reshape(1, b, 1).expand(1, b, d)).select(0, 0);
     }
 

@@ -5,9 +5,9 @@ import dev.dalle2.data.CaptionDataset;
 import dev.dalle2.data.ClipEvaluation;
 import dev.dalle2.data.ImageAugmentation;
 import dev.dalle2.nn.Ops;
+import dev.dalle2.nn.Scopes;
 import dev.dalle2.tokenizer.BpeTokenizer;
 import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -99,12 +99,12 @@ public final class ClipTask extends NetworkTask<ClipModel> {
         for (int i : preview) {
             captions.add(data.entry(i).caption());
         }
-        try (NoGradGuard noGrad = new NoGradGuard()) {
+        return Scopes.noGrad(() -> {
             Tensor images = batchTensor(images(data, preview));
             Tensor ids = batchTensor(ids(tokenizer, captions, model.config().contextLength())).to(torch.ScalarType.Long);
             Tensor similarity = average.encodeImage(images).matmul(average.encodeText(ids).embedding().t());
             return SimilarityChart.draw(images, captions, Ops.toFloats(similarity.contiguous()));
-        }
+        });
     }
 
     /** Image→text and text→image recall@1 and @5 of the EMA model on the held-out entries. */

@@ -1,7 +1,7 @@
 package dev.dalle2.train;
 
 import dev.dalle2.nn.Module;
-import org.bytedeco.pytorch.NoGradGuard;
+import dev.dalle2.nn.Scopes;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.List;
@@ -38,10 +38,11 @@ public final class Ema {
     /** Moves the average towards the current weights; {@code n} counts updates from 0. */
     public void update(long n) {
         double weight = 1 - decayAt(n);
-        try (NoGradGuard g = new NoGradGuard()) {
+        Scopes.noGrad(() -> {
             for (int i = 0; i < source.size(); i++) {
                 target.get(i).lerp_(source.get(i), dev.dalle2.nn.Ops.scalar(weight));
             }
-        }
+            return null;
+        });
     }
 }

@@ -6,11 +6,11 @@ import dev.dalle2.data.EmbeddingCache;
 import dev.dalle2.diffusion.GaussianDiffusion;
 import dev.dalle2.diffusion.Sampler;
 import dev.dalle2.nn.Ops;
+import dev.dalle2.nn.Scopes;
 import dev.dalle2.prior.DiffusionPrior;
 import dev.dalle2.prior.PriorLoss;
 import dev.dalle2.prior.PriorSampling;
 import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -86,7 +86,7 @@ public final class PriorTask extends NetworkTask<DiffusionPrior> {
     /** Cosine similarity of embeddings sampled for held-out captions (rows) to the true image embeddings (columns). */
     @Override
     public Tensor preview(Generator g) {
-        try (NoGradGuard noGrad = new NoGradGuard()) {
+        return Scopes.noGrad(() -> {
             Condition c = condition(Ops.longTensor(preview, preview.length));
             Tensor sampled = PriorSampling.sample(average, sampler, guidance, bestOf, c.text, c.tokens, c.mask, g);
             List<String> captions = new ArrayList<>();
@@ -98,7 +98,7 @@ public final class PriorTask extends NetworkTask<DiffusionPrior> {
             }
             float[] similarity = Ops.toFloats(sampled.matmul(c.image.t()).contiguous());
             return SimilarityChart.draw(Ops.tensor(pixels, preview.length, 3, s, s), captions, similarity);
-        }
+        });
     }
 
     private record Condition(Tensor image, Tensor text, Tensor tokens, Tensor mask) {}

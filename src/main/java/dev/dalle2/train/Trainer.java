@@ -4,12 +4,11 @@ import dev.dalle2.io.Images;
 import dev.dalle2.io.Progress;
 import dev.dalle2.nn.Autocast;
 import dev.dalle2.nn.Ops;
+import dev.dalle2.nn.Scopes;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -28,7 +27,7 @@ import java.util.Map;
  * run folder: {@code metrics.jsonl} (every step, with the resident memory), {@code loss.png}, {@code samples/step-NNNNNN.png}
  * (the EMA model's preview and the task's held-out metrics every {@code sampleEvery} steps) and {@code checkpoint/} (every
  * {@code checkpointEvery} steps; {@code resume} continues from it with the same schedule, data
- * order, generators and EMA). Every step runs inside its own {@link PointerScope}.
+ * order, generators and EMA). Every step runs inside its own scope ({@link Scopes#freeing}).
  *
  * <p>A step whose loss or gradient norm is not finite changes nothing: the optimiser and the EMA are
  * not updated, the step is counted ({@code skipped_steps} in the metrics, and a line on standard error),
@@ -83,26 +82,12 @@ public final class Trainer {
             for (long step = start; step < end; step++) {
                 HostBatch batch = loader.next();
                 long t0 = System.nanoTime();
+                long index = step;
                 double lr = schedule.at(step);
-                double gradNorm;
-                boolean finite;
-                try (PointerScope scope = new PointerScope()) {
-                    optimizer.param_groups().get(0).options().set_lr(lr);
-                    optimizer.zero_grad();
-                    Tensor lossTensor;
-                    try (Autocast a = Autocast.bf16(config.bf16())) {
-                        lossTensor = task.loss(batch, noise);
-                    }
-                    lossTensor.backward();
-                    loss = Ops.item(lossTensor);
-                    // The total norm before clipping (an infinite bound clips nothing).
-                    gradNorm = torch.clip_grad_norm_(paramVector, config.gradClip() > 0 ? config.gradClip() : Double.POSITIVE_INFINITY);
-                    finite = Double.isFinite(loss) && Double.isFinite(gradNorm);
-                    if (finite) {
-                        optimizer.step();
-                        ema.update(step);
-                    }
-                }
+                StepResult result = Scopes.freeing(() -> step(optimizer, paramVector, ema, batch, noise, lr, index));
+                loss = result.loss();
+                double gradNorm = result.gradNorm();
+                boolean finite = result.finite();
                 if (finite) {
                     consecutiveSkips = 0;
                 } else {
@@ -149,6 +134,31 @@ public final class Trainer {
         return new Result(end, loss, (System.nanoTime() - began) / 1e9);
     }
 
+    /** A training step's loss, gradient norm before clipping, and whether both were finite (and the weights updated). */
+    private record StepResult(double loss, double gradNorm, boolean finite) {
+    }
+
+    /** Forward, backward and gradient norm at {@code step}; updates the weights and the EMA only when both are finite. */
+    private StepResult step(AdamW optimizer, TensorVector paramVector, Ema ema, HostBatch batch, Generator noise,
+                            double lr, long step) {
+        optimizer.param_groups().get(0).options().set_lr(lr);
+        optimizer.zero_grad();
+        Tensor lossTensor;
+        try (Autocast a = Autocast.bf16(config.bf16())) {
+            lossTensor = task.loss(batch, noise);
+        }
+        lossTensor.backward();
+        double loss = Ops.item(lossTensor);
+        // The total norm before clipping (an infinite bound clips nothing).
+        double gradNorm = torch.clip_grad_norm_(paramVector, config.gradClip() > 0 ? config.gradClip() : Double.POSITIVE_INFINITY);
+        boolean finite = Double.isFinite(loss) && Double.isFinite(gradNorm);
+        if (finite) {
+            optimizer.step();
+            ema.update(step);
+        }
+        return new StepResult(loss, gradNorm, finite);
+    }
+
     /** Refuses to checkpoint a network with a non-finite value: the previous checkpoint stays the one to resume. */
     private static void requireFinite(List<Tensor> params, String what, long step) {
         if (!params.stream().allMatch(Ops::allFinite)) {
@@ -160,9 +170,7 @@ public final class Trainer {
     /** The task's held-out metrics at {@code step}, also printed on one line. */
     private Map<String, Double> validate(long step) {
         Map<String, Double> metrics;
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            metrics = task.validate();
-        }
+        metrics = Scopes.freeingNoGrad(task::validate);
         if (!metrics.isEmpty()) {
             StringBuilder line = new StringBuilder("validation at step " + step + ":");
             metrics.forEach((name, value) -> line.append(String.format(Locale.ROOT, " %s %.4f", name, value)));
@@ -172,8 +180,9 @@ public final class Trainer {
     }
 
     private void writeSamples(long step) throws IOException {
-        try (PointerScope scope = new PointerScope()) {
+        Scopes.freeing(() -> {
             Images.write(runDir.resolve(String.format("samples/step-%06d.png", step)), task.preview(Ops.generator(seed + 1)));
-        }
+            return null;
+        });
     }
 }

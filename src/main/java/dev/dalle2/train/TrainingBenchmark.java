@@ -7,7 +7,7 @@ import dev.dalle2.diffusion.Sampler;
 import dev.dalle2.nn.Autocast;
 import dev.dalle2.nn.Engine;
 import dev.dalle2.nn.Ops;
-import org.bytedeco.javacpp.PointerScope;
+import dev.dalle2.nn.Scopes;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
@@ -57,15 +57,17 @@ public final class TrainingBenchmark {
         average.train(false);
         Sampler sampler = config.sampling().withSteps(sampleSteps).build(config.diffusion());
         int s = config.unet().imageSize();
-        long started;
-        try (PointerScope scope = new PointerScope(); Autocast a = Autocast.bf16(bf16)) {
-            Tensor noise = Ops.randn(Ops.generator(1), sampleBatch, 3, s, s);
-            Tensor embedding = config.unet().condDim() > 0 ? Ops.randn(null, sampleBatch, config.unet().condDim()) : null;
-            Tensor lowRes = config.kind().equals("upsampler") ? noise : null;
-            DecoderSampling.sample(average, sampler, config.sampling().guidance(), embedding, lowRes, noise, null, null);
-            started = System.nanoTime();
-            DecoderSampling.sample(average, sampler, config.sampling().guidance(), embedding, lowRes, noise, null, null);
-        }
+        long started = Scopes.freeing(() -> {
+            try (Autocast a = Autocast.bf16(bf16)) {
+                Tensor noise = Ops.randn(Ops.generator(1), sampleBatch, 3, s, s);
+                Tensor embedding = config.unet().condDim() > 0 ? Ops.randn(null, sampleBatch, config.unet().condDim()) : null;
+                Tensor lowRes = config.kind().equals("upsampler") ? noise : null;
+                DecoderSampling.sample(average, sampler, config.sampling().guidance(), embedding, lowRes, noise, null, null);
+                long timed = System.nanoTime();
+                DecoderSampling.sample(average, sampler, config.sampling().guidance(), embedding, lowRes, noise, null, null);
+                return timed;
+            }
+        });
         double msPerStep = (System.nanoTime() - started) / 1e6 / sampleSteps;
         return new Result(bf16 ? "bf16" : "fp32", sum / steps, msPerStep, trainPeak, peakMemoryMiB());
     }
@@ -74,14 +76,15 @@ public final class TrainingBenchmark {
         int s = config.unet().imageSize();
         float[][] pixels = new float[n][];
         float[][] conds = config.unet().condDim() > 0 ? new float[n][] : null;
-        try (PointerScope scope = new PointerScope()) {
+        Scopes.freeing(() -> {
             for (int i = 0; i < n; i++) {
                 pixels[i] = Ops.toFloats(Ops.clamp(Ops.randn(null, 3, s, s), -1, 1));
                 if (conds != null) {
                     conds[i] = Ops.toFloats(Ops.randn(null, config.unet().condDim()));
                 }
             }
-        }
+            return null;
+        });
         return new ImageSet(pixels, s, conds);
     }
 
