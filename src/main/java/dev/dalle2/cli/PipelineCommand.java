@@ -64,16 +64,19 @@ abstract class PipelineCommand implements Callable<Integer> {
 
     /** A parameter error unless {@code count} is between 1 and {@link #MAX_COUNT}. */
     static void requireCount(CommandLine cli, String option, int count) {
-        if (count < 1 || count > MAX_COUNT) {
-            throw new CommandLine.ParameterException(cli, option + " must be between 1 and " + MAX_COUNT + ", got " + count
-                    + (count > MAX_COUNT ? " (run several calls with different --seed values)" : ""));
-        }
+        requireBetween(cli, option, count, 1, MAX_COUNT, " (run several calls with different --seed values)");
     }
 
     /** A parameter error unless {@code frames} is between 2 and {@link #MAX_FRAMES}. */
     static void requireFrames(CommandLine cli, int frames) {
-        if (frames < 2 || frames > MAX_FRAMES) {
-            throw new CommandLine.ParameterException(cli, "--frames must be between 2 and " + MAX_FRAMES + ", got " + frames);
+        requireBetween(cli, "--frames", frames, 2, MAX_FRAMES, "");
+    }
+
+    /** A parameter error naming {@code option} unless {@code value} is in [min, max]; {@code hint} follows a value over max. */
+    private static void requireBetween(CommandLine cli, String option, int value, int min, int max, String hint) {
+        if (value < min || value > max) {
+            throw new CommandLine.ParameterException(cli, option + " must be between " + min + " and " + max
+                    + ", got " + value + (value > max ? hint : ""));
         }
     }
 

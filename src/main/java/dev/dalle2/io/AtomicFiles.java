@@ -71,7 +71,7 @@ public final class AtomicFiles {
      * {@code failure} with a message that starts with {@code file}, and says what went wrong at the bottom of its
      * causes (ImageIO reports a full disk as "I/O error writing PNG file!", with the reason only in its cause).
      */
-    static IOException naming(Path file, IOException failure) {
+    public static IOException naming(Path file, IOException failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

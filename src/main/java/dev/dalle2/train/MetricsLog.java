@@ -111,6 +111,6 @@ public final class MetricsLog implements AutoCloseable {
     }
 
     private IOException failure(IOException e) {
-        return new IOException(file + ": " + e.getMessage(), e);
+        return AtomicFiles.naming(file, e);
     }
 }
