@@ -1,7 +1,7 @@
 package dev.dalle2.cli;
 
-import dev.dalle2.data.EmojiDatasetBuilder;
-import dev.dalle2.data.NpmPackages;
+import dev.dalle2.data.emoji.EmojiDatasetBuilder;
+import dev.dalle2.data.emoji.NpmPackages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.dalle2.cli;
 
-import dev.dalle2.data.ShapeCombo;
-import dev.dalle2.data.ShapesGenerator;
+import dev.dalle2.data.shapes.ShapeCombo;
+import dev.dalle2.data.shapes.ShapesGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -2,7 +2,7 @@ package dev.dalle2.cli;
 
 import dev.dalle2.clip.ClipFolder;
 import dev.dalle2.data.CaptionDataset;
-import dev.dalle2.data.EmbeddingCache;
+import dev.dalle2.embed.EmbeddingCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,13 +1,14 @@
 package dev.dalle2.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dalle2.data.ShapeAttributes;
-import dev.dalle2.data.ShapeScorer;
-import dev.dalle2.data.ShapesEvaluation;
-import dev.dalle2.data.ShapesGenerator;
+import dev.dalle2.data.CaptionDataset;
+import dev.dalle2.data.shapes.ShapeAttributes;
+import dev.dalle2.data.shapes.ShapeScorer;
+import dev.dalle2.data.shapes.ShapesGenerator;
 import dev.dalle2.decoder.DecoderSampling;
 import dev.dalle2.decoder.UNetFolder;
 import dev.dalle2.diffusion.Sampler;
+import dev.dalle2.eval.ShapesEvaluation;
 import dev.dalle2.io.AtomicFiles;
 import dev.dalle2.io.Images;
 import dev.dalle2.io.Progress;
@@ -109,7 +110,7 @@ final class EvalDecoderCommand implements Callable<Integer> {
             }
         }
         byte[] jsonl = lines.toString().getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(out.resolve(ShapesGenerator.CAPTIONS), o -> o.write(jsonl));
+        AtomicFiles.write(out.resolve(CaptionDataset.CAPTIONS), o -> o.write(jsonl));
         EvalShapesCommand.report(evaluation, json, spec.commandLine().getOut());
         return 0;
     }

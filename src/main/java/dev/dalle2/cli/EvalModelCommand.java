@@ -2,23 +2,23 @@ package dev.dalle2.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dalle2.data.CaptionDataset;
-import dev.dalle2.data.ClipEvaluation;
-import dev.dalle2.data.EmbeddingCache;
 import dev.dalle2.data.Labels;
-import dev.dalle2.data.ShapeAttributes;
-import dev.dalle2.data.ShapeCombo;
-import dev.dalle2.data.ShapeScorer;
-import dev.dalle2.data.ShapeSpec;
-import dev.dalle2.data.ShapesEvaluation;
-import dev.dalle2.data.ShapesGenerator;
 import dev.dalle2.data.Split;
+import dev.dalle2.data.shapes.ShapeAttributes;
+import dev.dalle2.data.shapes.ShapeCombo;
+import dev.dalle2.data.shapes.ShapeScorer;
+import dev.dalle2.data.shapes.ShapeSpec;
+import dev.dalle2.data.shapes.ShapesGenerator;
+import dev.dalle2.embed.EmbeddingCache;
+import dev.dalle2.eval.ClipEvaluation;
+import dev.dalle2.eval.ModelEvaluation;
+import dev.dalle2.eval.ShapesEvaluation;
 import dev.dalle2.io.AtomicFiles;
 import dev.dalle2.io.Images;
 import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.io.Texts;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.nn.Scopes;
-import dev.dalle2.pipeline.ModelEvaluation;
 import dev.dalle2.pipeline.Pipeline;
 import dev.dalle2.train.PriorRunConfig;
 import org.bytedeco.pytorch.Tensor;
@@ -184,7 +184,7 @@ final class EvalModelCommand implements Callable<Integer> {
         }
         if (!priorOnly) {
             byte[] jsonl = lines.toString().getBytes(StandardCharsets.UTF_8);
-            AtomicFiles.write(options.out.resolve(ShapesGenerator.CAPTIONS), o -> o.write(jsonl));
+            AtomicFiles.write(options.out.resolve(CaptionDataset.CAPTIONS), o -> o.write(jsonl));
             out.printf(Locale.ROOT, "CLIP score of %d generated images (mean cosine to their prompt): %.3f; images in %s%n",
                     prompts.size(), clipScore / prompts.size(), options.out);
         }

@@ -2,9 +2,9 @@ package dev.dalle2.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dalle2.data.ShapeScorer;
-import dev.dalle2.data.ShapesDataset;
-import dev.dalle2.data.ShapesEvaluation;
+import dev.dalle2.data.shapes.ShapeScorer;
+import dev.dalle2.data.shapes.ShapesDataset;
+import dev.dalle2.eval.ShapesEvaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -18,6 +18,10 @@ import java.util.stream.IntStream;
  * short are skipped and counted in one warning line, which also names any truncated or empty shard.
  */
 public final class CaptionDataset {
+    /** The file of a dataset folder that lists every image with its captions, one JSON object a line. */
+    public static final String CAPTIONS = "captions.jsonl";
+    /** The name ending of a shard: a tar file of {@code key.png} + {@code key.json} pairs. */
+    public static final String SHARD_SUFFIX = ".tar";
     private static final int DECODE_BATCH = 256;
 
     private final int imageSize;
@@ -141,5 +145,13 @@ public final class CaptionDataset {
     /** The indices, ascending, of the validation entries of {@code split} when {@code validation}, else of the training ones. */
     public int[] indices(Split split, boolean validation) {
         return IntStream.range(0, entries.size()).filter(i -> split.isValidation(entries.get(i)) == validation).toArray();
+    }
+
+    /**
+     * The image files that the lines of {@code dir}'s {@value #CAPTIONS} name, in line order, whether
+     * they exist or not; lines that are blank, not JSON or without an image are passed over.
+     */
+    public static List<Path> imageFiles(Path dir) throws IOException {
+        return CaptionSource.images(dir);
     }
 }

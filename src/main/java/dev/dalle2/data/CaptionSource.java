@@ -41,8 +41,8 @@ import java.util.stream.Stream;
  * an empty shard are named in the warning line.
  */
 final class CaptionSource {
-    static final String CAPTIONS = ShapesGenerator.CAPTIONS;
-    static final String SHARD_SUFFIX = ".tar";
+    static final String CAPTIONS = CaptionDataset.CAPTIONS;
+    static final String SHARD_SUFFIX = CaptionDataset.SHARD_SUFFIX;
     private static final Set<String> IMAGE_TYPES = Set.of("png", "jpg", "jpeg", "bmp", "gif");
     private static final long MIB = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -13,21 +13,21 @@ import java.util.stream.Collectors;
  * {@code skipped 3 of 1000 entries: 2 unreadable images, 1 without a caption (first: images/x.png: …)},
  * followed, when a shard was cut short or empty, by {@code ; damaged shards: data/b.tar …}.
  */
-final class Skips {
-    static final String UNREADABLE = "unreadable images";
-    static final String NO_IMAGE = "without an image";
-    static final String NO_CAPTION = "without a caption";
-    static final String MALFORMED = "malformed lines";
-    static final String BAD_METADATA = "with malformed metadata";
-    static final String DUPLICATE = "duplicate entries";
-    static final String TRUNCATED = "in a truncated shard";
+public final class Skips {
+    public static final String UNREADABLE = "unreadable images";
+    public static final String NO_IMAGE = "without an image";
+    public static final String NO_CAPTION = "without a caption";
+    public static final String MALFORMED = "malformed lines";
+    public static final String BAD_METADATA = "with malformed metadata";
+    public static final String DUPLICATE = "duplicate entries";
+    public static final String TRUNCATED = "in a truncated shard";
 
     private final Map<String, Integer> counts = new LinkedHashMap<>();
     private final List<String> shards = new ArrayList<>();
     private String first;
 
     /** Counts one entry passed over for {@code reason}; {@code detail} names where and why. */
-    synchronized void add(String reason, String detail) {
+    public synchronized void add(String reason, String detail) {
         counts.merge(reason, 1, Integer::sum);
         if (first == null) {
             first = detail;
@@ -35,17 +35,17 @@ final class Skips {
     }
 
     /** Notes a damaged shard (cut short, or empty); {@code problem} names the shard and says what is wrong. */
-    synchronized void addShard(String problem) {
+    public synchronized void addShard(String problem) {
         shards.add(problem);
     }
 
     /** How many entries were passed over (damaged shards not counted as such). */
-    synchronized int total() {
+    public synchronized int total() {
         return counts.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** The warning line, with {@code kept} entries kept; null when nothing was skipped and no shard was damaged. */
-    synchronized String warning(int kept) {
+    public synchronized String warning(int kept) {
         List<String> parts = new ArrayList<>();
         if (!counts.isEmpty()) {
             String reasons = counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
@@ -59,7 +59,7 @@ final class Skips {
     }
 
     /** Prints the warning line to {@code log} when anything was skipped or a shard was damaged. */
-    void report(int kept, PrintStream log) {
+    public void report(int kept, PrintStream log) {
         String warning = warning(kept);
         if (warning != null) {
             log.println(warning);

@@ -2,8 +2,8 @@ package dev.dalle2.train;
 
 import dev.dalle2.clip.ClipModel;
 import dev.dalle2.data.CaptionDataset;
-import dev.dalle2.data.ClipEvaluation;
 import dev.dalle2.data.ImageAugmentation;
+import dev.dalle2.eval.ClipEvaluation;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.nn.Scopes;
 import dev.dalle2.tokenizer.BpeTokenizer;

@@ -2,9 +2,9 @@ package dev.dalle2.train;
 
 import dev.dalle2.clip.ClipModel;
 import dev.dalle2.data.CaptionDataset;
-import dev.dalle2.data.EmbeddingCache;
 import dev.dalle2.diffusion.GaussianDiffusion;
 import dev.dalle2.diffusion.Sampler;
+import dev.dalle2.embed.EmbeddingCache;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.nn.Scopes;
 import dev.dalle2.prior.DiffusionPrior;

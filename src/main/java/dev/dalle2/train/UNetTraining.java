@@ -2,9 +2,9 @@ package dev.dalle2.train;
 
 import dev.dalle2.clip.ClipFolder;
 import dev.dalle2.data.CaptionDataset;
-import dev.dalle2.data.EmbeddingCache;
-import dev.dalle2.data.ShapeAttributes;
+import dev.dalle2.data.shapes.ShapeAttributes;
 import dev.dalle2.decoder.UNet;
+import dev.dalle2.embed.EmbeddingCache;
 import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.nn.Engine;
 import dev.dalle2.nn.Ops;

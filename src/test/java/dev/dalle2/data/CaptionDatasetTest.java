@@ -1,5 +1,7 @@
 package dev.dalle2.data;
 
+import dev.dalle2.data.shapes.ShapesDataset;
+import dev.dalle2.data.shapes.ShapesGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

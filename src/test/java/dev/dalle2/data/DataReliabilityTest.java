@@ -3,6 +3,7 @@ package dev.dalle2.data;
 import dev.dalle2.clip.ClipConfig;
 import dev.dalle2.clip.ClipFolder;
 import dev.dalle2.clip.ClipModel;
+import dev.dalle2.embed.EmbeddingCache;
 import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.nn.Engine;
 import dev.dalle2.tokenizer.BpeTokenizer;

@@ -2,6 +2,7 @@ package dev.dalle2.data;
 
 import dev.dalle2.clip.ClipConfig;
 import dev.dalle2.clip.ClipModel;
+import dev.dalle2.eval.ClipEvaluation;
 import dev.dalle2.io.Images;
 import dev.dalle2.nn.Engine;
 import dev.dalle2.nn.Ops;

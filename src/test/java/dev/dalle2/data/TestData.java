@@ -1,5 +1,7 @@
 package dev.dalle2.data;
 
+import dev.dalle2.data.emoji.EmojiDatasetBuilder;
+import dev.dalle2.data.emoji.NpmPackages;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
