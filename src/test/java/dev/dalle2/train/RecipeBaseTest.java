@@ -1,16 +1,24 @@
 package dev.dalle2.train;
 
+import dev.dalle2.io.ConfigFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Recipes that start from another ({@code base:}): the keys given replace the base's, mapping by mapping. */
 class RecipeBaseTest {
+    private static final Path CONFIGS = Path.of("configs");
+    /** The recipes as they were before the variants were written as a base and the keys that differ. */
+    private static final Path BEFORE = Path.of("src/test/resources/recipes-before");
+
     @TempDir
     Path dir;
 
@@ -28,6 +36,47 @@ class RecipeBaseTest {
         assertEquals(base.data(), wide.data());
         assertEquals(base.sampling(), wide.sampling());
         assertEquals(base.diffusion(), wide.diffusion());
+    }
+
+    /**
+     * Every recipe in configs/ loads, through the loader {@code dalle2 train KIND --config FILE} uses, to the same record
+     * as its full copy from before the variants were written as a base and the keys that differ
+     * (src/test/resources/recipes-before/, copied from the commit before that change).
+     */
+    @Test
+    void everyRecipeLoadsToTheRecordOfItsFullCopyFromBeforeTheBases() throws IOException {
+        List<String> recipes = yamlNames(CONFIGS);
+        assertEquals(yamlNames(BEFORE), recipes, "every recipe in " + CONFIGS + " has its full copy in " + BEFORE);
+        for (String name : recipes) {
+            Path now = CONFIGS.resolve(name);
+            Path before = BEFORE.resolve(name);
+            String kind = Recipes.kind(before);
+            assertEquals(kind, Recipes.kind(now), name);
+            Class<?> type = switch (kind) {
+                case "clip" -> ClipRunConfig.class;
+                case "prior" -> PriorRunConfig.class;
+                default -> RunConfig.class;
+            };
+            assertEquals(Recipes.load(before, type), Recipes.load(now, type), name);
+        }
+    }
+
+    @Test
+    void theVariantsStartFromTheRecipeTheyVary() throws IOException {
+        Map<String, String> bases = Map.of("emoji-decoder-long.yaml", "emoji-decoder.yaml",
+                "emoji-decoder-stage3.yaml", "emoji-decoder.yaml", "emoji-decoder-minsnr.yaml", "emoji-decoder.yaml",
+                "emoji-decoder-wide.yaml", "emoji-decoder.yaml", "emoji-prior-long.yaml", "emoji-prior.yaml",
+                "emoji-prior-dropout.yaml", "emoji-prior.yaml");
+        for (var variant : bases.entrySet()) {
+            assertEquals(List.of(CONFIGS.resolve(variant.getKey()), CONFIGS.resolve(variant.getValue()).toAbsolutePath()),
+                    ConfigFile.chain(CONFIGS.resolve(variant.getKey())), variant.getKey());
+        }
+    }
+
+    private static List<String> yamlNames(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
+        }
     }
 
     @Test

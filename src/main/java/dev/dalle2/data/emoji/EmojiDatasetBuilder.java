@@ -10,6 +10,7 @@ import com.github.weisj.jsvg.view.ViewBox;
 import dev.dalle2.data.CaptionDataset;
 import dev.dalle2.data.Skips;
 import dev.dalle2.data.SquareImages;
+import dev.dalle2.data.TextTemplate;
 import dev.dalle2.io.AtomicFiles;
 import dev.dalle2.io.Folders;
 import dev.dalle2.io.Progress;
@@ -147,6 +148,24 @@ public final class EmojiDatasetBuilder {
                 packages.twitter().resolve("emoji.json")), openmojiJson);
         String fluentLicense = Files.readString(packages.fluent().resolve("LICENSE"));
         Skips skips = new Skips();
+        List<Item> items = items(packages, openmojiJson, catalog, skips);
+        Written written = writeImages(items, catalog, out, size, skips, log);
+        List<Count> groups = written.groups();
+        Count total = new Count("total", groups.stream().mapToInt(Count::images).sum(), written.distinctConcepts());
+        skips.report(total.images(), log);
+        if (total.images() == 0) {
+            throw new IOException("the emoji packages gave no usable images");
+        }
+        AtomicFiles.writeString(out.resolve(CaptionDataset.CAPTIONS), written.captions());
+        AtomicFiles.writeString(out.resolve("LICENSES.md"), licenses(size));
+        AtomicFiles.writeString(out.resolve(FLUENT_LICENSE), fluentLicense);
+        Result result = new Result(groups, total, skips.total());
+        AtomicFiles.writeString(out.resolve("README.md"), readme(result, size, out));
+        return result;
+    }
+
+    /** Every image to make, set by set in the dataset's order; an entry that cannot be one is counted in {@code skips}. */
+    private static List<Item> items(Packages packages, Path openmojiJson, EmojiCatalog catalog, Skips skips) throws IOException {
         List<Item> items = new ArrayList<>(datasourceItems("noto", packages.google(), "google", skips));
         items.addAll(datasourceItems("twemoji", packages.twitter(), "twitter", skips));
         for (JsonNode entry : EmojiCatalog.array(openmojiJson)) {
@@ -161,7 +180,29 @@ public final class EmojiDatasetBuilder {
         for (IconifyStyle style : ICONIFY_STYLES) {
             items.addAll(iconifyItems(style.group(), packages.iconify().get(style.group()), catalog, skips));
         }
+        return items;
+    }
 
+    /**
+     * What writing the images gave: the captions.jsonl lines of those written, and each group's concepts and
+     * images, groups in the order first met.
+     */
+    private record Written(String captions, Map<String, Set<String>> concepts, Map<String, Integer> images) {
+        List<Count> groups() {
+            return images.keySet().stream().map(g -> new Count(g, images.get(g), concepts.get(g).size())).toList();
+        }
+
+        int distinctConcepts() {
+            return (int) concepts.values().stream().flatMap(Set::stream).distinct().count();
+        }
+    }
+
+    /**
+     * Writes the items' images on {@value #WRITERS} threads, with a progress bar on {@code log}, and collects the
+     * captions of those written in the items' order; an unreadable picture or a repeat is counted in {@code skips}.
+     */
+    private static Written writeImages(List<Item> items, EmojiCatalog catalog, Path out, int size, Skips skips,
+                                       PrintStream log) throws IOException {
         StringBuilder lines = new StringBuilder();
         Map<String, Set<String>> concepts = new LinkedHashMap<>();
         Map<String, Integer> images = new LinkedHashMap<>();
@@ -193,20 +234,7 @@ public final class EmojiDatasetBuilder {
         } finally {
             writers.shutdownNow();
         }
-        List<Count> groups = images.keySet().stream()
-                .map(g -> new Count(g, images.get(g), concepts.get(g).size())).toList();
-        Count total = new Count("total", groups.stream().mapToInt(Count::images).sum(),
-                (int) concepts.values().stream().flatMap(Set::stream).distinct().count());
-        skips.report(total.images(), log);
-        if (total.images() == 0) {
-            throw new IOException("the emoji packages gave no usable images");
-        }
-        AtomicFiles.writeString(out.resolve(CaptionDataset.CAPTIONS), lines.toString());
-        AtomicFiles.writeString(out.resolve("LICENSES.md"), licenses(size));
-        AtomicFiles.writeString(out.resolve(FLUENT_LICENSE), fluentLicense);
-        Result result = new Result(groups, total, skips.total());
-        AtomicFiles.writeString(out.resolve("README.md"), readme(result, size, out));
-        return result;
+        return new Written(lines.toString(), concepts, images);
     }
 
     /** The base images and skin-tone variations emoji-datasource has for {@code style}, in its order. */
@@ -360,86 +388,35 @@ public final class EmojiDatasetBuilder {
         return s.toString();
     }
 
-    private static String licenses(int size) {
+    /** The dataset's LICENSES.md (resource {@code dataset-LICENSES.md}) for images of {@code size}×{@code size}. */
+    static String licenses(int size) {
         String iconifyRows = ICONIFY_STYLES.stream()
                 .map(style -> "| `images/" + style.group() + "/` | " + style.credit() + ", rendered from the SVGs of the npm "
                         + "package " + style.npmPackage() + " " + style.version() + " | " + style.licence() + " |")
                 .collect(Collectors.joining("\n"));
-        return """
-                # Licences and attribution
-
-                The images in this folder come from eight emoji sets, each under its own licence. Each image was
-                composited over white and, where its source is not %1$d×%1$d pixels, scaled (PNG) or rendered
-                (SVG) to %1$d×%1$d; no other change was made.
-
-                | folder | images | licence |
-                | --- | --- | --- |
-                | `images/noto/` | Noto Emoji by Google, from the npm package emoji-datasource-google %2$s | [Apache License 2.0](https://github.com/googlefonts/noto-emoji/blob/main/LICENSE) |
-                | `images/twemoji/` | Twemoji graphics, copyright Twitter, Inc and other contributors, from the npm package emoji-datasource-twitter %2$s | [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/) |
-                | `images/openmoji/` | OpenMoji %3$s, rendered from its SVGs | [CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/) |
-                | `images/fluent-flat/`, `images/fluent-color/` | Fluent Emoji by Microsoft (flat and colour styles), rendered from the SVGs of the npm package fluentui-emoji %4$s | [MIT](https://github.com/microsoft/fluentui-emoji/blob/main/LICENSE) |
-                %6$s
-
-                - **Noto Emoji**: Copyright Google Inc., licensed under the Apache License, Version 2.0.
-                - **Twemoji**: Copyright Twitter, Inc and other contributors. Graphics licensed under CC-BY 4.0:
-                  https://creativecommons.org/licenses/by/4.0/
-                - **OpenMoji**: All emojis designed by OpenMoji – the open-source emoji and icon project. License:
-                  CC BY-SA 4.0 (https://openmoji.org). The rendered PNGs in `images/openmoji/` are an adaptation and are
-                  shared under the same licence.
-                - **Fluent Emoji**: Copyright (c) Microsoft Corporation, MIT License
-                  (https://github.com/microsoft/fluentui-emoji); packaged for npm as fluentui-emoji, Copyright (c) 2022
-                  Mohammad Abu Mattar, MIT License. The licence's full text, as the package ships it, is in
-                  `%5$s`; it must travel with the images.
-                - **EmojiOne 2** (`images/emojione/`): Emoji artwork by Emoji One (emojione.com), as continued by
-                  EmojiTwo, licensed under CC BY 4.0: https://creativecommons.org/licenses/by/4.0/
-                - **EmojiOne 1** (`images/emojione-v1/`): Emoji artwork by Emoji One (emojione.com), licensed under
-                  CC BY-SA 4.0: https://creativecommons.org/licenses/by-sa/4.0/. The rendered PNGs are an adaptation
-                  and are shared under the same licence.
-                - **Noto Emoji, first design** (`images/noto-v1/`): Copyright Google Inc., licensed under the Apache
-                  License, Version 2.0.
-                - **FxEmoji** (`images/fxemoji/`): Copyright Mozilla Foundation, licensed under the Apache License,
-                  Version 2.0.
-                - Iconify (https://iconify.design) packages these four sets as JSON; the icons keep their authors'
-                  licences above.
-
-                `captions.jsonl` is made from the metadata of emoji-datasource (`emoji.json`, Copyright (c) 2013
-                Cal Henderson (iamcal), MIT licence: https://github.com/iamcal/emoji-data) and of OpenMoji
-                (`openmoji.json`: annotations and tags, CC BY-SA 4.0, with CLDR names from the Unicode Consortium).
-                """.formatted(size, DATASOURCE_VERSION, OPENMOJI_VERSION, FLUENT_VERSION, FLUENT_LICENSE, iconifyRows);
+        return TextTemplate.fill(EmojiDatasetBuilder.class, "dataset-LICENSES.md", Map.of(
+                "size", String.format("%d", size), "datasourceVersion", DATASOURCE_VERSION, "openmojiVersion", OPENMOJI_VERSION,
+                "fluentVersion", FLUENT_VERSION, "fluentLicense", FLUENT_LICENSE, "iconifyRows", iconifyRows));
     }
 
-    private static String readme(Result result, int size, Path out) {
+    /** The dataset's README.md (resource {@code dataset-README.md}): its counts and how it was made into {@code out}. */
+    static String readme(Result result, int size, Path out) {
         String rows = result.groups().stream()
                 .map(c -> String.format(Locale.ROOT, "| %s | %,d | %,d |", c.group(), c.images(), c.concepts()))
                 .collect(Collectors.joining("\n"));
-        return """
-                # Emoji
-
-                %1$,d emoji images of %2$d×%2$d pixels in %8$d styles, %3$,d distinct concepts, every skin tone
-                included. Made by
-
-                    dalle2 data emoji --out %4$s --size %2$d
-
-                from the npm packages emoji-datasource-google and emoji-datasource-twitter %5$s, openmoji %6$s,
-                fluentui-emoji %9$s and %11$s.
-
-                | group | images | concepts |
-                | --- | ---: | ---: |
-                %7$s
-                | total | %1$,d | %3$,d |
-
-                - `images/<group>/<code points>.png`: the images, composited over white; the same emoji has the same
-                  file name in every group.
-                - `captions.jsonl`: one JSON object a line, `{"image", "caption", "captions", "concept", "group",
-                  "emoji", "codepoints"}`. The captions are lower case, made from the emoji's name, OpenMoji's tags,
-                  emoji-datasource's category, subcategory and short names, and name the skin tone ("… with medium
-                  skin tone"). The concept is the emoji's name without skin tone, shared by all styles.
-                - `LICENSES.md` and `%10$s`: the licences and attributions, which must travel with the images.
-
-                Hold a style out for validation with the split `group:openmoji`.
-                """.formatted(result.total().images(), size, result.total().concepts(), out.getFileName(),
-                DATASOURCE_VERSION, OPENMOJI_VERSION, rows, result.groups().size(), FLUENT_VERSION,
-                FLUENT_LICENSE, ICONIFY_STYLES.stream().map(style -> style.npmPackage() + " " + style.version())
-                        .collect(Collectors.joining(", ")));
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("images", String.format("%,d", result.total().images()));
+        values.put("size", String.format("%d", size));
+        values.put("concepts", String.format("%,d", result.total().concepts()));
+        values.put("out", String.valueOf(out.getFileName()));
+        values.put("datasourceVersion", DATASOURCE_VERSION);
+        values.put("openmojiVersion", OPENMOJI_VERSION);
+        values.put("rows", rows);
+        values.put("styles", String.format("%d", result.groups().size()));
+        values.put("fluentVersion", FLUENT_VERSION);
+        values.put("fluentLicense", FLUENT_LICENSE);
+        values.put("iconifyPackages", ICONIFY_STYLES.stream().map(style -> style.npmPackage() + " " + style.version())
+                .collect(Collectors.joining(", ")));
+        return TextTemplate.fill(EmojiDatasetBuilder.class, "dataset-README.md", values);
     }
 }

@@ -3,6 +3,7 @@ package dev.dalle2.data.shapes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dalle2.data.CaptionDataset;
+import dev.dalle2.data.TextTemplate;
 import dev.dalle2.io.AtomicFiles;
 import dev.dalle2.io.Folders;
 
@@ -10,7 +11,9 @@ import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -108,36 +111,25 @@ public final class ShapesGenerator {
         return values[random.nextInt(values.length)];
     }
 
+    /** The dataset's README.md (resource {@code dataset-README.md}): what it holds and the command that made it. */
     private static String readme(Path outDir, int count, int size, long seed, double twoShapeFraction,
                                  List<ShapeCombo> heldOut, int twoShapes) {
         String holdOut = heldOut.isEmpty() ? "" : " --hold-out \"" + heldOut.stream().map(ShapeCombo::toString)
                 .collect(Collectors.joining(",")) + "\"";
-        return """
-                # Procedural shapes
-
-                %d images of %d×%d pixels, each one or two coloured shapes on a plain background, drawn with
-                Java2D (antialiased) from exactly known attributes; %d of them hold two shapes in a spatial
-                relation. Made by
-
-                    dalle2 data shapes --out %s --count %d --size %d --seed %d --two-shape-fraction %s%s
-
-                which writes the same files again.
-
-                - `images/NNNNNN.png`: the images.
-                - `%s`: one JSON object a line, `{"image": …, "caption": …, "attributes": …}`; the attributes
-                  are `shapes` (each `shape`, `colour`, `size`, and `x`, `y`, `extent`: the bounding box's centre
-                  and side as fractions of the image side, y downwards), `relation` (of the first shape to the
-                  second, or null) and `background`.
-
-                - Shapes: %s.
-                - Colours: %s.
-                - Sizes: small, large (0.35 and 0.65 of the side alone, 0.28 and 0.40 in pairs).
-                - Relations: %s.
-                - Backgrounds: %s.
-                - Held out (never drawn, for evaluating generalisation): %s.
-                """.formatted(count, size, size, twoShapes, outDir.getFileName(), count, size, seed, twoShapeFraction,
-                holdOut, CaptionDataset.CAPTIONS, Worded.words(ShapeType.values()), Worded.words(ShapeColour.values()),
-                Worded.words(Relation.values()), Worded.words(Background.values()),
-                heldOut.isEmpty() ? "none" : heldOut.stream().map(ShapeCombo::toString).collect(Collectors.joining(", ")));
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("count", String.format("%d", count));
+        values.put("size", String.format("%d", size));
+        values.put("twoShapes", String.format("%d", twoShapes));
+        values.put("out", String.valueOf(outDir.getFileName()));
+        values.put("seed", String.format("%d", seed));
+        values.put("twoShapeFraction", String.valueOf(twoShapeFraction));
+        values.put("holdOut", holdOut);
+        values.put("captions", CaptionDataset.CAPTIONS);
+        values.put("shapes", Worded.words(ShapeType.values()));
+        values.put("colours", Worded.words(ShapeColour.values()));
+        values.put("relations", Worded.words(Relation.values()));
+        values.put("backgrounds", Worded.words(Background.values()));
+        values.put("heldOut", heldOut.isEmpty() ? "none" : heldOut.stream().map(ShapeCombo::toString).collect(Collectors.joining(", ")));
+        return TextTemplate.fill(ShapesGenerator.class, "dataset-README.md", values);
     }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,6 +26,8 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.*;
 
 class EmojiDatasetBuilderTest {
+    /** The README.md and LICENSES.md the builder wrote before their texts moved into resources. */
+    private static final Path EXPECTED = Path.of("src/test/resources/dev/dalle2/data/emoji/expected");
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final PrintStream err = new PrintStream(log, true, StandardCharsets.UTF_8);
 
@@ -105,10 +108,33 @@ class EmojiDatasetBuilderTest {
         }
         assertTrue(Files.readString(out.resolve("LICENSE-fluentui-emoji.txt")).contains("Mohammad Abu Mattar"));
         assertTrue(Files.readString(out.resolve("README.md")).contains("| total | 16 | 2 |"));
+        assertEquals(Files.readString(EXPECTED.resolve("README-16.md")), Files.readString(out.resolve("README.md")),
+                "README.md as the builder wrote it before its texts became resources");
+        assertEquals(Files.readString(EXPECTED.resolve("LICENSES-16.md")), licences);
 
         CaptionDataset data = CaptionDataset.load(out, 16, err);
         assertEquals(16, data.size());
         assertEquals(1, data.indices(Split.parse("group:openmoji"), true).length);
+    }
+
+    @Test
+    void theReadmeAndLicencesOfAFullSizedDatasetAreTheTextsOfBefore() throws IOException {
+        List<EmojiDatasetBuilder.Count> groups = List.of(new EmojiDatasetBuilder.Count("noto", 3786, 3786),
+                new EmojiDatasetBuilder.Count("twemoji", 3786, 3786), new EmojiDatasetBuilder.Count("openmoji", 4495, 2457),
+                new EmojiDatasetBuilder.Count("fluent-flat", 3044, 1500), new EmojiDatasetBuilder.Count("fluent-color", 3044, 1500),
+                new EmojiDatasetBuilder.Count("emojione", 1734, 1700), new EmojiDatasetBuilder.Count("emojione-v1", 1134, 1100),
+                new EmojiDatasetBuilder.Count("noto-v1", 2087, 2000), new EmojiDatasetBuilder.Count("fxemoji", 664, 600));
+        EmojiDatasetBuilder.Result result = new EmojiDatasetBuilder.Result(groups,
+                new EmojiDatasetBuilder.Count("total", 23774, 2457), 875);
+        Locale locale = Locale.getDefault();
+        Locale.setDefault(Locale.ROOT); // the counts are grouped in the default locale, as they were before
+        try {
+            assertEquals(Files.readString(EXPECTED.resolve("README-64.md")),
+                    EmojiDatasetBuilder.readme(result, 64, Path.of("data/emoji")));
+        } finally {
+            Locale.setDefault(locale);
+        }
+        assertEquals(Files.readString(EXPECTED.resolve("LICENSES-64.md")), EmojiDatasetBuilder.licenses(64));
     }
 
     @Test

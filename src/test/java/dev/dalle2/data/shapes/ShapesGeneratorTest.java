@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +19,9 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 class ShapesGeneratorTest {
+    /** The README.md files the generator wrote before its text moved into a resource. */
+    private static final Path EXPECTED = Path.of("src/test/resources/dev/dalle2/data/shapes/expected");
+
     private static List<String> files(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
@@ -92,6 +97,12 @@ class ShapesGeneratorTest {
         }
         String readme = Files.readString(dir.resolve("README.md"));
         assertTrue(readme.contains("dalle2 data shapes --out shapes --count 5 --size 40 --seed 0 --two-shape-fraction 0.3"), readme);
+        assertEquals(Files.readString(EXPECTED.resolve("README.md")), readme, "README.md as written before its text became a resource");
+
+        Path heldOut = tmp.resolve("shapes-held");
+        ShapesGenerator.generate(heldOut, 5, 32, 7, 0.5, ShapeCombo.parseList("red star,blue circle"),
+                new PrintWriter(Writer.nullWriter()));
+        assertEquals(Files.readString(EXPECTED.resolve("README-held-out.md")), Files.readString(heldOut.resolve("README.md")));
     }
 
     private static List<String> iterator(java.util.Iterator<String> names) {
