@@ -41,13 +41,14 @@ class RecipeBaseTest {
     /**
      * Every recipe in configs/ loads, through the loader {@code dalle2 train KIND --config FILE} uses, to the same record
      * as its full copy from before the variants were written as a base and the keys that differ
-     * (src/test/resources/recipes-before/, copied from the commit before that change).
+     * (src/test/resources/recipes-before/, copied from the commit before that change). A recipe
+     * added since has no copy there and must only load.
      */
     @Test
     void everyRecipeLoadsToTheRecordOfItsFullCopyFromBeforeTheBases() throws IOException {
         List<String> recipes = yamlNames(CONFIGS);
-        assertEquals(yamlNames(BEFORE), recipes, "every recipe in " + CONFIGS + " has its full copy in " + BEFORE);
-        for (String name : recipes) {
+        assertTrue(recipes.containsAll(yamlNames(BEFORE)), "every recipe of before is still in " + CONFIGS);
+        for (String name : yamlNames(BEFORE)) {
             Path now = CONFIGS.resolve(name);
             Path before = BEFORE.resolve(name);
             String kind = Recipes.kind(before);

@@ -395,7 +395,7 @@ public final class EmojiDatasetBuilder {
                         + "package " + style.npmPackage() + " " + style.version() + " | " + style.licence() + " |")
                 .collect(Collectors.joining("\n"));
         return TextTemplate.fill(EmojiDatasetBuilder.class, "dataset-LICENSES.md", Map.of(
-                "size", String.format("%d", size), "datasourceVersion", DATASOURCE_VERSION, "openmojiVersion", OPENMOJI_VERSION,
+                "size", String.format(Locale.ROOT, "%d", size), "datasourceVersion", DATASOURCE_VERSION, "openmojiVersion", OPENMOJI_VERSION,
                 "fluentVersion", FLUENT_VERSION, "fluentLicense", FLUENT_LICENSE, "iconifyRows", iconifyRows));
     }
 
@@ -405,14 +405,14 @@ public final class EmojiDatasetBuilder {
                 .map(c -> String.format(Locale.ROOT, "| %s | %,d | %,d |", c.group(), c.images(), c.concepts()))
                 .collect(Collectors.joining("\n"));
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("images", String.format("%,d", result.total().images()));
-        values.put("size", String.format("%d", size));
-        values.put("concepts", String.format("%,d", result.total().concepts()));
+        values.put("images", String.format(Locale.ROOT, "%,d", result.total().images()));
+        values.put("size", String.format(Locale.ROOT, "%d", size));
+        values.put("concepts", String.format(Locale.ROOT, "%,d", result.total().concepts()));
         values.put("out", String.valueOf(out.getFileName()));
         values.put("datasourceVersion", DATASOURCE_VERSION);
         values.put("openmojiVersion", OPENMOJI_VERSION);
         values.put("rows", rows);
-        values.put("styles", String.format("%d", result.groups().size()));
+        values.put("styles", String.format(Locale.ROOT, "%d", result.groups().size()));
         values.put("fluentVersion", FLUENT_VERSION);
         values.put("fluentLicense", FLUENT_LICENSE);
         values.put("iconifyPackages", ICONIFY_STYLES.stream().map(style -> style.npmPackage() + " " + style.version())

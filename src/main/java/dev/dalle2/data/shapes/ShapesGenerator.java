@@ -117,11 +117,11 @@ public final class ShapesGenerator {
         String holdOut = heldOut.isEmpty() ? "" : " --hold-out \"" + heldOut.stream().map(ShapeCombo::toString)
                 .collect(Collectors.joining(",")) + "\"";
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("count", String.format("%d", count));
-        values.put("size", String.format("%d", size));
-        values.put("twoShapes", String.format("%d", twoShapes));
+        values.put("count", String.format(Locale.ROOT, "%d", count));
+        values.put("size", String.format(Locale.ROOT, "%d", size));
+        values.put("twoShapes", String.format(Locale.ROOT, "%d", twoShapes));
         values.put("out", String.valueOf(outDir.getFileName()));
-        values.put("seed", String.format("%d", seed));
+        values.put("seed", String.format(Locale.ROOT, "%d", seed));
         values.put("twoShapeFraction", String.valueOf(twoShapeFraction));
         values.put("holdOut", holdOut);
         values.put("captions", CaptionDataset.CAPTIONS);
