@@ -112,6 +112,29 @@ public final class NoiseSchedule {
     }
 
     /**
+     * {@code count} evenly spaced steps of a T-step schedule that leave out step 0: step
+     * round(i·(T−1)/count) for i = 1 … count, ending at T−1. A sampler that lands on x̂₀ from its
+     * lowest step (σ = 0 after it) spends no model call at t = 0, where x_t is already x₀ to within
+     * the schedule's first noise level (diffusers' "linspace" spacing of DPM-Solver). Requires
+     * 1 ≤ count < T.
+     */
+    public static int[] spacedTimestepsAboveZero(int steps, int count) {
+        if (count < 1 || count >= steps) {
+            throw new IllegalArgumentException("cannot pick " + count + " of steps 1.." + (steps - 1) + " (need 1 <= count < steps)");
+        }
+        int[] kept = new int[count];
+        for (int i = 1; i <= count; i++) {
+            kept[i - 1] = (int) Math.round(i * (steps - 1.0) / count);
+        }
+        return kept;
+    }
+
+    /** λ = ½ log(ᾱ/(1 − ᾱ)). */
+    static double halfLogSnr(double alphaCumprod) {
+        return 0.5 * Math.log(alphaCumprod / (1 - alphaCumprod));
+    }
+
+    /**
      * The schedule that visits only the given steps of this one (indices into this schedule,
      * strictly increasing): β'_i = 1 − ᾱ_{k_i}/ᾱ_{k_{i−1}} (ᾱ_{k_{−1}} = 1), so ᾱ'_i = ᾱ_{k_i}.
      * Its timesteps map to this schedule's original timesteps.

@@ -43,18 +43,31 @@ public abstract class Sampler {
     public final Tensor sample(Denoiser model, Tensor noise, Map<String, Tensor> cond, Generator g, StepListener listener) {
         int total = diffusion.steps();
         long[] indices = new long[(int) noise.size(0)];
-        return Scopes.noGrad(() -> Scopes.iterate(noise, total, (x, done) -> {
+        return Scopes.noGrad(() -> samples(Scopes.iterate(start(noise), total, (x, done) -> {
             int i = total - 1 - done;
             Arrays.fill(indices, i);
             Tensor t = Ops.longTensor(indices, indices.length);
             return step(model, x, i, t, cond, g);
-        }, listener == null ? null : done -> listener.onStep(done, total)));
+        }, listener == null ? null : done -> listener.onStep(done, total))));
+    }
+
+    /**
+     * The state the steps carry, made from the noise x_{T−1}: the noise itself, unless a sampler
+     * needs to remember more from one step to the next (then it stacks that on the batch dimension).
+     */
+    protected Tensor start(Tensor noise) {
+        return noise;
+    }
+
+    /** The samples x₀ held in the final state; the state itself unless {@link #start} stacked more. */
+    protected Tensor samples(Tensor state) {
+        return state;
     }
 
     /**
      * One reverse step from x_t at schedule index {@code i}.
      *
-     * @param x current samples [B, ...]
+     * @param x current samples [B, ...] (the state {@link #start} made, for a sampler that stacks more)
      * @param t int64 [B] filled with {@code i}
      * @return x_{t−1} (x₀ when i = 0), a new tensor of the shape of x
      */
