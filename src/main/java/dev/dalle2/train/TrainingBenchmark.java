@@ -5,7 +5,6 @@ import dev.dalle2.decoder.DecoderSampling;
 import dev.dalle2.decoder.UNet;
 import dev.dalle2.diffusion.Sampler;
 import dev.dalle2.nn.Autocast;
-import dev.dalle2.nn.Engine;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.nn.Scopes;
 import org.bytedeco.pytorch.Tensor;
@@ -35,13 +34,10 @@ public final class TrainingBenchmark {
         TrainingConfig base = config.training();
         TrainingConfig t = new TrainingConfig(base.batchSize(), base.learningRate(), 0, warmup + steps, base.minLrRatio(),
                 base.weightDecay(), base.emaDecay(), base.gradClip(), bf16, base.condDropProb(), 1_000_000, 1_000_000, 1);
-        Engine.seed(config.seed());
-        UNet model = new UNet(config.unet());
-        UNet average = new UNet(config.unet());
+        TrainingRun.Networks<UNet> nets = TrainingRun.Networks.seeded(config.seed(), () -> new UNet(config.unet()));
+        UNet average = nets.average();
         ImageSet data = randomData(config, Math.max(64, base.batchSize()));
-        TrainingTask task = config.kind().equals("decoder")
-                ? new DecoderTask(model, average, data, config.diffusion(), config.sampling(), t.condDropProb(), 1)
-                : new UpsamplerTask(model, average, data, config.diffusion(), config.sampling(), 1);
+        TrainingTask task = UNetTraining.task(config, nets, data, t.condDropProb(), 1);
 
         resetPeakMemory();
         Path run = Files.createTempDirectory(scratch, "bench");

@@ -5,46 +5,42 @@ import dev.dalle2.data.CaptionDataset;
 import dev.dalle2.data.shapes.ShapeAttributes;
 import dev.dalle2.decoder.UNet;
 import dev.dalle2.embed.EmbeddingCache;
-import dev.dalle2.io.NetworkFolder;
-import dev.dalle2.nn.Engine;
 import dev.dalle2.nn.Ops;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * Runs a {@link RunConfig}: builds the U-Net and its EMA copy from the seed (or from the recipe's
  * {@code init} network), loads the dataset into memory, trains with the {@link Trainer}, and exports
  * the EMA weights with the recipe as a network folder ({@code weights.safetensors} +
- * {@code config.json}) in the run folder.
+ * {@code config.json}) in the run folder; the steps they share with the other networks are
+ * {@link TrainingRun}'s.
  */
 public final class UNetTraining {
     private UNetTraining() {}
 
     public static Trainer.Result run(RunConfig config, boolean resume, long stopAfter) throws IOException, InterruptedException {
-        Path runDir = Path.of(config.out());
-        Checkpoint.requireForResume(runDir, resume);
-        Engine.seed(config.seed());
-        UNet model = new UNet(config.unet());
-        UNet average = new UNet(config.unet());
-        Checkpoint.startFrom(config.init(), resume, model, config.kind());
+        TrainingRun run = TrainingRun.open(config.kind(), config.out(), config.seed(), config.training(), resume);
+        TrainingRun.Networks<UNet> nets = run.networks(() -> new UNet(config.unet()), config.init());
         ImageSet data = loadImages(Path.of(config.data().dataset()), config);
         TrainingConfig t = config.training();
-        TrainingTask task = config.kind().equals("decoder")
-                ? new DecoderTask(model, average, data, config.diffusion(), config.sampling(), t.condDropProb(), t.sampleCount())
-                : new UpsamplerTask(model, average, data, config.diffusion(), config.sampling(), t.sampleCount());
-        System.err.printf("%s: %,d parameters, %,d training images, %s%n", config.kind(), model.parameterCount(),
-                data.size(), t.bf16() ? "bf16 autocast" : "fp32");
-        Trainer.Result result = new Trainer(task, t, config.seed(), runDir).run(resume, stopAfter);
-        export(runDir, average, config, result.steps());
-        return result;
+        TrainingTask task = task(config, nets, data, t.condDropProb(), t.sampleCount());
+        return run.train(task, "%,d training images".formatted(data.size()), config, stopAfter);
     }
 
-    private static void export(Path runDir, UNet average, RunConfig config, long steps) throws IOException {
-        NetworkFolder.write(runDir, config, average.namedParameters(),
-                Map.of("kind", config.kind(), "step", Long.toString(steps), "weights", "ema"));
+    /**
+     * The recipe's task for {@code nets} on {@code data}: a {@link DecoderTask} (dropping the conditioning with
+     * probability {@code condDropProb}) for a decoder, an {@link UpsamplerTask} otherwise; each preview shows
+     * {@code sampleCount} samples.
+     */
+    static TrainingTask task(RunConfig config, TrainingRun.Networks<UNet> nets, ImageSet data, double condDropProb,
+                             int sampleCount) {
+        return config.kind().equals("decoder")
+                ? new DecoderTask(nets.model(), nets.average(), data, config.diffusion(), config.sampling(), condDropProb,
+                        sampleCount)
+                : new UpsamplerTask(nets.model(), nets.average(), data, config.diffusion(), config.sampling(), sampleCount);
     }
 
     /**
