@@ -51,6 +51,11 @@ public final class UNet extends Module {
     private final GroupNorm outNorm;
     private final Conv2d convOut;
 
+    /**
+     * A freshly initialised U-Net of {@code config}'s architecture. The modules are created (and draw their random
+     * initial weights) in the order of the layout above: the timestep and condition projections, {@code conv_in},
+     * the down path, the middle, the up path and the output layers.
+     */
     public UNet(UNetConfig config) {
         this.config = config;
         int mc = config.modelChannels();
@@ -66,6 +71,24 @@ public final class UNet extends Module {
         convIn = child("conv_in", new Conv2d(config.inChannels(), mc, 3));
         Deque<Integer> skips = new ArrayDeque<>();
         skips.push(mc);
+        int ch = buildDownPath(skips, emb, extraDim);
+        midRes1 = child("mid_res1", new ResBlock(ch, ch, emb, config.dropout()));
+        midAttn = child("mid_attn", new SpatialAttention(ch, heads(ch), extraDim));
+        midRes2 = child("mid_res2", new ResBlock(ch, ch, emb, config.dropout()));
+        ch = buildUpPath(ch, skips, emb, extraDim);
+        outNorm = child("out_norm", new GroupNorm(GroupNorm.groupsFor(ch), ch));
+        convOut = child("conv_out", new Conv2d(ch, config.outChannels(), 3));
+        Init.zero(convOut.weight(), convOut.bias());
+    }
+
+    /**
+     * Creates the levels of {@code down}, from the full resolution to the lowest, pushing the channels of every
+     * output the up path takes as a skip connection onto {@code skips}.
+     *
+     * @return the channels at the lowest resolution
+     */
+    private int buildDownPath(Deque<Integer> skips, int emb, long extraDim) {
+        int mc = config.modelChannels();
         int ch = mc;
         int resolution = config.imageSize();
         int levels = config.channelMult().size();
@@ -83,9 +106,19 @@ public final class UNet extends Module {
                 resolution /= 2;
             }
         }
-        midRes1 = child("mid_res1", new ResBlock(ch, ch, emb, config.dropout()));
-        midAttn = child("mid_attn", new SpatialAttention(ch, heads(ch), extraDim));
-        midRes2 = child("mid_res2", new ResBlock(ch, ch, emb, config.dropout()));
+        return ch;
+    }
+
+    /**
+     * Creates the levels of {@code up}, from the lowest resolution to the full one, each residual block taking
+     * {@code ch} channels and a skip connection popped from {@code skips}.
+     *
+     * @return the channels at the full resolution
+     */
+    private int buildUpPath(int ch, Deque<Integer> skips, int emb, long extraDim) {
+        int mc = config.modelChannels();
+        int levels = config.channelMult().size();
+        int resolution = config.imageSize() >> (levels - 1);
         for (int i = levels - 1; i >= 0; i--) {
             Level level = up.add(new Level());
             int out = mc * config.channelMult().get(i);
@@ -98,9 +131,7 @@ public final class UNet extends Module {
                 resolution *= 2;
             }
         }
-        outNorm = child("out_norm", new GroupNorm(GroupNorm.groupsFor(ch), ch));
-        convOut = child("conv_out", new Conv2d(ch, config.outChannels(), 3));
-        Init.zero(convOut.weight(), convOut.bias());
+        return ch;
     }
 
     private SpatialAttention attention(int channels, int resolution, long extraDim) {

@@ -17,7 +17,8 @@ import java.util.List;
  * @param data     what to train on
  * @param clip     the architecture; {@code vocabSize} and {@code endToken} may be left out (0), to be
  *                 taken from the tokenizer, and otherwise must match it
- * @param training the optimisation recipe ({@code condDropProb} is unused)
+ * @param training the optimisation recipe; its {@code condDropProb} must be 0 or left out, for CLIP has no
+ *                 condition to drop
  * @param out      the run folder: checkpoint, logs, previews and the exported model
  */
 public record ClipRunConfig(String kind, long seed, Data data, ClipConfig clip, TrainingConfig training, String out) {
@@ -37,23 +38,28 @@ public record ClipRunConfig(String kind, long seed, Data data, ClipConfig clip, 
         }
     }
 
-    /** Checks the kind and that every part is given. */
+    /** Checks the kind, that every part is given, and that the training recipe drops no condition. */
     public ClipRunConfig {
         Checks.oneOf("kind", kind, List.of("clip"));
         Checks.present("data", data);
         Checks.present("clip", clip);
         Checks.present("training", training);
+        Checks.require(training.condDropProb() == 0, "training.condDropProb",
+                "0 or left out (CLIP has no condition to drop)", training.condDropProb());
         Checks.present("out", out);
     }
 
+    /** Reads a YAML (or JSON) recipe; a missing file or a bad field gives a one-line message naming the file. */
     public static ClipRunConfig load(Path file) throws IOException {
         return Recipes.load(file, ClipRunConfig.class);
     }
 
+    /** This recipe with another run folder. */
     public ClipRunConfig withOut(String newOut) {
         return new ClipRunConfig(kind, seed, data, clip, training, newOut);
     }
 
+    /** This recipe with another architecture (e.g. with the tokenizer's vocabulary size filled in). */
     public ClipRunConfig withClip(ClipConfig newClip) {
         return new ClipRunConfig(kind, seed, data, newClip, training, out);
     }

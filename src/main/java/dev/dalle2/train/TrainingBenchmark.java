@@ -32,8 +32,9 @@ public final class TrainingBenchmark {
     public static Result run(RunConfig config, boolean bf16, int warmup, int steps, int sampleBatch, int sampleSteps,
                              Path scratch) throws IOException, InterruptedException {
         TrainingConfig base = config.training();
-        TrainingConfig t = new TrainingConfig(base.batchSize(), base.learningRate(), 0, warmup + steps, base.minLrRatio(),
-                base.weightDecay(), base.emaDecay(), base.gradClip(), bf16, base.condDropProb(), 1_000_000, 1_000_000, 1);
+        TrainingConfig t = base.toBuilder().warmupSteps(0).totalSteps(warmup + steps).bf16(bf16)
+                .checkpointEvery(1_000_000).sampleEvery(1_000_000).sampleCount(1)
+                .maxSkippedSteps(TrainingConfig.DEFAULT_MAX_SKIPPED_STEPS).build();
         TrainingRun.Networks<UNet> nets = TrainingRun.Networks.seeded(config.seed(), () -> new UNet(config.unet()));
         UNet average = nets.average();
         ImageSet data = randomData(config, Math.max(64, base.batchSize()));

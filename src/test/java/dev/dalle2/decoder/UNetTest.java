@@ -12,8 +12,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class UNetTest {
     static UNetConfig tiny(int inChannels, int condDim) {
-        return new UNetConfig(16, inChannels, 3, 16, List.of(1, 2), 1, condDim > 0 ? List.of(8) : List.of(), 8, 0.0,
-                condDim, condDim > 0 ? 4 : 0, null);
+        return UNetConfig.builder().imageSize(16).inChannels(inChannels).outChannels(3).modelChannels(16)
+                .channelMult(List.of(1, 2)).numResBlocks(1).attentionResolutions(condDim > 0 ? List.of(8) : List.of())
+                .headWidth(8).dropout(0.0).condDim(condDim).condTokens(condDim > 0 ? 4 : 0).build();
     }
 
     private static void assertShapePreserved(UNetConfig c) {
@@ -30,13 +31,19 @@ class UNetTest {
     void outputShapeEqualsInputShapeForEveryConfigKind() {
         assertShapePreserved(tiny(3, 12));
         assertShapePreserved(tiny(6, 0));
-        assertShapePreserved(new UNetConfig(32, 3, 3, 32, List.of(1, 2, 2), 2, List.of(16, 8), 32, 0.1, 16, 4, null));
-        assertShapePreserved(new UNetConfig(64, 6, 3, 16, List.of(1, 2, 3, 4), 1, List.of(), 64, 0.0, 0, 0, null));
+        assertShapePreserved(UNetConfig.builder().imageSize(32).inChannels(3).outChannels(3).modelChannels(32)
+                .channelMult(List.of(1, 2, 2)).numResBlocks(2).attentionResolutions(List.of(16, 8)).headWidth(32)
+                .dropout(0.1).condDim(16).condTokens(4).build());
+        assertShapePreserved(UNetConfig.builder().imageSize(64).inChannels(6).outChannels(3).modelChannels(16)
+                .channelMult(List.of(1, 2, 3, 4)).numResBlocks(1).attentionResolutions(List.of()).headWidth(64)
+                .dropout(0.0).condDim(0).condTokens(0).build());
     }
 
     @Test
     void cpuDecoderConfigHasTheDesignedSize() {
-        UNet net = new UNet(new UNetConfig(32, 3, 3, 64, List.of(1, 2, 2), 2, List.of(16, 8), 64, 0.1, 64, 4, null));
+        UNet net = new UNet(UNetConfig.builder().imageSize(32).inChannels(3).outChannels(3).modelChannels(64)
+                .channelMult(List.of(1, 2, 2)).numResBlocks(2).attentionResolutions(List.of(16, 8)).headWidth(64)
+                .dropout(0.1).condDim(64).condTokens(4).build());
         long n = net.parameterCount();
         assertTrue(n > 6_000_000 && n < 9_000_000, "parameters: " + n);
     }
@@ -92,7 +99,9 @@ class UNetTest {
     @Test
     void condScaleMultipliesTheConditionBeforeItIsProjected() {
         UNetConfig plain = tiny(3, 12);
-        UNetConfig scaled = new UNetConfig(16, 3, 3, 16, List.of(1, 2), 1, List.of(8), 8, 0.0, 12, 4, 8.0);
+        UNetConfig scaled = UNetConfig.builder().imageSize(16).inChannels(3).outChannels(3).modelChannels(16)
+                .channelMult(List.of(1, 2)).numResBlocks(1).attentionResolutions(List.of(8)).headWidth(8).dropout(0.0)
+                .condDim(12).condTokens(4).condScale(8.0).build();
         assertEquals(1.0, plain.condScale());
         UNet a = new UNet(plain);
         UNet b = new UNet(scaled);

@@ -54,14 +54,18 @@ class DecoderOverfitTest {
         
         Engine.seed(0);
         int s = 32;
-        UNetConfig unet = new UNetConfig(s, 3, 3, 32, List.of(1, 2), 1, List.of(), 32, 0.0, 8, 2, null);
+        UNetConfig unet = UNetConfig.builder().imageSize(s).inChannels(3).outChannels(3).modelChannels(32)
+                .channelMult(List.of(1, 2)).numResBlocks(1).attentionResolutions(List.of()).headWidth(32).dropout(0.0)
+                .condDim(8).condTokens(2).build();
         UNet model = new UNet(unet);
         UNet average = new UNet(unet);
         float[] cond = {1, 0, 0, 0, 0, 0, 0, 1};
         ImageSet data = new ImageSet(new float[][] {pattern(s)}, s, new float[][] {cond});
         DiffusionConfig diffusion = new DiffusionConfig("cosine", 1000, Prediction.V);
         SamplingConfig sampling = new SamplingConfig("ddim", 25, 0.0, 1.0, "clip");
-        TrainingConfig training = new TrainingConfig(8, 2e-3, 20, 250, 0.1, 0.0, 0.95, 1.0, true, 0.0, 250, 250, 1);
+        TrainingConfig training = TrainingConfig.builder().batchSize(8).learningRate(2e-3).warmupSteps(20)
+                .totalSteps(250).minLrRatio(0.1).weightDecay(0.0).emaDecay(0.95).gradClip(1.0).bf16(true)
+                .condDropProb(0.0).checkpointEvery(250).sampleEvery(250).sampleCount(1).build();
         Trainer.Result result = new Trainer(new DecoderTask(model, average, data, diffusion, sampling, 0.0, 1),
                 training, 0, run).run(false, 0);
         assertTrue(result.finalLoss() < 0.05, "loss fell to " + result.finalLoss());

@@ -60,7 +60,9 @@ class NonFiniteStepTest {
     }
 
     private static TrainingConfig config(int total, Integer maxSkipped) {
-        return new TrainingConfig(4, 1e-2, 0, total, 1.0, 0.0, 0.5, 1.0, false, 0.0, 2, 1000, 1, maxSkipped);
+        return TrainingConfig.builder().batchSize(4).learningRate(1e-2).warmupSteps(0).totalSteps(total).minLrRatio(1.0)
+                .weightDecay(0.0).emaDecay(0.5).gradClip(1.0).bf16(false).condDropProb(0.0).checkpointEvery(2)
+                .sampleEvery(1000).sampleCount(1).maxSkippedSteps(maxSkipped).build();
     }
 
     @Test

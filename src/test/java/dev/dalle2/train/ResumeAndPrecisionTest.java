@@ -21,7 +21,9 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 class ResumeAndPrecisionTest {
-    private static final UNetConfig TINY = new UNetConfig(8, 3, 3, 8, List.of(1, 2), 1, List.of(4), 8, 0.1, 4, 2, null);
+    private static final UNetConfig TINY = UNetConfig.builder().imageSize(8).inChannels(3).outChannels(3)
+            .modelChannels(8).channelMult(List.of(1, 2)).numResBlocks(1).attentionResolutions(List.of(4)).headWidth(8)
+            .dropout(0.1).condDim(4).condTokens(2).build();
     private static final DiffusionConfig DIFFUSION = new DiffusionConfig("cosine", 100, Prediction.V);
     private static final SamplingConfig SAMPLING = new SamplingConfig("ddim", 4, 0.0, 2.0, "clip");
 
@@ -40,7 +42,9 @@ class ResumeAndPrecisionTest {
         Engine.seed(5);
         UNet model = new UNet(TINY);
         UNet average = new UNet(TINY);
-        TrainingConfig config = new TrainingConfig(3, 1e-3, 2, total, 0.1, 0.01, 0.9, 1.0, true, 0.2, 3, 1000, 2);
+        TrainingConfig config = TrainingConfig.builder().batchSize(3).learningRate(1e-3).warmupSteps(2)
+                .totalSteps(total).minLrRatio(0.1).weightDecay(0.01).emaDecay(0.9).gradClip(1.0).bf16(true)
+                .condDropProb(0.2).checkpointEvery(3).sampleEvery(1000).sampleCount(2).build();
         new Trainer(new DecoderTask(model, average, data(), DIFFUSION, SAMPLING, 0.2, 2), config, 9, run)
                 .run(resume, stopAfter);
         return average.namedParameters();
@@ -116,7 +120,9 @@ class ResumeAndPrecisionTest {
         Engine.seed(1);
         UNet model = new UNet(TINY);
         UNet average = new UNet(TINY);
-        TrainingConfig config = new TrainingConfig(2, 1e-3, 10, 4000, 0.1, 0.0, 0.9, 1.0, false, 0.1, 100_000, 100_000, 1);
+        TrainingConfig config = TrainingConfig.builder().batchSize(2).learningRate(1e-3).warmupSteps(10)
+                .totalSteps(4000).minLrRatio(0.1).weightDecay(0.0).emaDecay(0.9).gradClip(1.0).bf16(false)
+                .condDropProb(0.1).checkpointEvery(100_000).sampleEvery(100_000).sampleCount(1).build();
         long[] rss = new long[2];
         DecoderTask inner = new DecoderTask(model, average, data(), DIFFUSION, SAMPLING, 0.1, 1);
         TrainingTask probe = new TrainingTask() {

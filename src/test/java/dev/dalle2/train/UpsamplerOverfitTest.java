@@ -27,14 +27,18 @@ class UpsamplerOverfitTest {
     void upsamplerRestoresItsSingleTrainingImage(@TempDir Path run) throws Exception {
         Engine.seed(0);
         int s = 32;
-        UNetConfig unet = new UNetConfig(s, 6, 3, 32, List.of(1, 2), 1, List.of(), 32, 0.0, 0, 0, null);
+        UNetConfig unet = UNetConfig.builder().imageSize(s).inChannels(6).outChannels(3).modelChannels(32)
+                .channelMult(List.of(1, 2)).numResBlocks(1).attentionResolutions(List.of()).headWidth(32).dropout(0.0)
+                .condDim(0).condTokens(0).build();
         UNet model = new UNet(unet);
         UNet average = new UNet(unet);
         float[] image = pattern(s);
         ImageSet data = new ImageSet(new float[][] {image}, s, null);
         DiffusionConfig diffusion = new DiffusionConfig("cosine", 1000, Prediction.V);
         SamplingConfig sampling = new SamplingConfig("ddim", 25, 0.0, 1.0, "clip");
-        TrainingConfig training = new TrainingConfig(8, 2e-3, 20, 500, 0.1, 0.0, 0.95, 1.0, true, 0.0, 500, 500, 1);
+        TrainingConfig training = TrainingConfig.builder().batchSize(8).learningRate(2e-3).warmupSteps(20)
+                .totalSteps(500).minLrRatio(0.1).weightDecay(0.0).emaDecay(0.95).gradClip(1.0).bf16(true)
+                .condDropProb(0.0).checkpointEvery(500).sampleEvery(500).sampleCount(1).build();
         new Trainer(new UpsamplerTask(model, average, data, diffusion, sampling, 1), training, 0, run).run(false, 0);
 
         try (PointerScope scope = new PointerScope()) {
