@@ -1,18 +1,15 @@
 package dev.dalle2.cli;
 
-import dev.dalle2.clip.ClipFolder;
-import dev.dalle2.data.CaptionDataset;
 import dev.dalle2.embed.EmbeddingCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code dalle2 embed}: computes a dataset's CLIP embeddings once and caches them beside it. */
+/** {@code dalle2 embed}: computes a dataset's CLIP embeddings once and caches them beside it ({@link EmbeddingCache#update}). */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Compute and cache a dataset's CLIP image and text embeddings (skipped when the cache is up to date).")
 final class EmbedCommand implements Callable<Integer> {
@@ -36,24 +33,15 @@ final class EmbedCommand implements Callable<Integer> {
         if (batchSize < 1 || shardImages < 1) {
             throw new IllegalArgumentException("--batch-size and --shard-images must be at least 1");
         }
-        String fingerprint = ClipFolder.fingerprint(clip);
-        Path where = EmbeddingCache.location(dataset, fingerprint);
-        if (EmbeddingCache.exists(dataset, fingerprint)) {
-            try {
-                EmbeddingCache cache = EmbeddingCache.open(dataset, fingerprint);
-                spec.commandLine().getOut().printf("embedding cache up to date: %d images, %d captions in %s%n",
-                        cache.manifest().images(), cache.manifest().captions(), where);
-                return 0;
-            } catch (IOException e) {
-                System.err.println("rebuilding the embedding cache: " + e.getMessage());
-            }
+        EmbeddingCache.Update update = EmbeddingCache.update(dataset, clip, batchSize, shardImages, System.err);
+        EmbeddingCache.Manifest manifest = update.cache().manifest();
+        if (update.built()) {
+            spec.commandLine().getOut().printf("embedded %d images and %d captions in %.1f s into %s%n",
+                    manifest.images(), manifest.captions(), update.seconds(), update.location());
+        } else {
+            spec.commandLine().getOut().printf("embedding cache up to date: %d images, %d captions in %s%n",
+                    manifest.images(), manifest.captions(), update.location());
         }
-        ClipFolder model = ClipFolder.load(clip);
-        CaptionDataset data = CaptionDataset.load(dataset, model.model().config().imageSize());
-        long start = System.nanoTime();
-        EmbeddingCache cache = EmbeddingCache.build(dataset, data, model, batchSize, shardImages);
-        spec.commandLine().getOut().printf("embedded %d images and %d captions in %.1f s into %s%n",
-                cache.manifest().images(), cache.manifest().captions(), (System.nanoTime() - start) / 1e9, where);
         return 0;
     }
 }

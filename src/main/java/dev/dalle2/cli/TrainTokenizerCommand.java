@@ -1,7 +1,5 @@
 package dev.dalle2.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dalle2.tokenizer.BpeTrainer;
 import dev.dalle2.tokenizer.Merges;
 import picocli.CommandLine.Command;
@@ -9,11 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -37,7 +31,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> texts = readCaptions(captions);
+        List<String> texts = BpeTrainer.readCaptions(captions);
         if (texts.isEmpty()) {
             throw new IllegalArgumentException(captions + ": no captions");
         }
@@ -49,33 +43,5 @@ final class TrainTokenizerCommand implements Callable<Integer> {
                 merges.size(), merges.size() < wanted ? " (no pairs left to merge)" : "", texts.size(),
                 (System.nanoTime() - start) / 1e9, BpeTrainer.BASE_VOCAB + merges.size(), out);
         return 0;
-    }
-
-    private static List<String> readCaptions(Path file) throws IOException {
-        boolean json = file.getFileName().toString().endsWith(".jsonl");
-        ObjectMapper mapper = new ObjectMapper();
-        List<String> texts = new ArrayList<>();
-        int lineNo = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
-            if (!json) {
-                texts.add(line);
-                continue;
-            }
-            JsonNode caption;
-            try {
-                caption = mapper.readTree(line).get("caption");
-            } catch (IOException e) {
-                throw new IOException(file + " line " + lineNo + ": not JSON");
-            }
-            if (caption == null || !caption.isTextual()) {
-                throw new IOException(file + " line " + lineNo + ": no \"caption\" text field");
-            }
-            texts.add(caption.asText());
-        }
-        return texts;
     }
 }

@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -82,6 +83,39 @@ public final class EmbeddingCache {
         for (int row = imageOfRow.length - 1; row >= 0; row--) {
             firstRowOfImage[(int) imageOfRow[row]] = row;
         }
+    }
+
+    /**
+     * What {@link #update} found or did.
+     *
+     * @param cache    the cache, up to date
+     * @param location its folder ({@link #location})
+     * @param built    whether it was built now; false when the existing one passed {@link #open}'s checks
+     * @param seconds  how long building took, loading the model and the dataset aside (0 when not built)
+     */
+    public record Update(EmbeddingCache cache, Path location, boolean built, double seconds) {}
+
+    /**
+     * The cache of {@code dataset} for the CLIP folder {@code clip} ({@code dalle2 embed}): the existing one when it
+     * passes {@link #open}'s checks; otherwise (saying why on {@code log} when one was there) the model and the
+     * dataset are loaded and the cache is {@link #build built}, {@code batchSize} images at a time, in shards of
+     * {@code shardImages}.
+     */
+    public static Update update(Path dataset, Path clip, int batchSize, int shardImages, PrintStream log) throws IOException {
+        String fingerprint = ClipFolder.fingerprint(clip);
+        Path where = location(dataset, fingerprint);
+        if (exists(dataset, fingerprint)) {
+            try {
+                return new Update(open(dataset, fingerprint), where, false, 0);
+            } catch (IOException e) {
+                log.println("rebuilding the embedding cache: " + e.getMessage());
+            }
+        }
+        ClipFolder model = ClipFolder.load(clip);
+        CaptionDataset data = CaptionDataset.load(dataset, model.model().config().imageSize(), log);
+        long start = System.nanoTime();
+        EmbeddingCache cache = build(dataset, data, model, batchSize, shardImages);
+        return new Update(cache, where, true, (System.nanoTime() - start) / 1e9);
     }
 
     /** Where the cache of {@code dataset} for the CLIP model with {@code fingerprint} lives. */

@@ -1,9 +1,12 @@
 package dev.dalle2.eval;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dalle2.clip.ClipFolder;
 import dev.dalle2.clip.ClipModel;
 import dev.dalle2.data.CaptionDataset;
 import dev.dalle2.data.Labels;
+import dev.dalle2.data.Split;
 import dev.dalle2.data.shapes.ShapeAttributes;
 import dev.dalle2.data.shapes.ShapeColour;
 import dev.dalle2.data.shapes.ShapeSpec;
@@ -14,8 +17,12 @@ import dev.dalle2.nn.Scopes;
 import dev.dalle2.tokenizer.BpeTokenizer;
 import org.bytedeco.pytorch.Tensor;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How well a CLIP model matches held-out images and texts.
@@ -30,12 +37,67 @@ import java.util.List;
  * similar rewrite names the true shape (colour). No classifier is trained.
  */
 public final class ClipEvaluation {
-    /** The measured numbers; the zero-shot ones are NaN when the data has no one-shape captions. */
+    /** Images and texts embedded at once by {@link #evaluate(Path, Path, String, int)}. */
+    private static final int BATCH = 256;
+
+    /**
+     * The measured numbers; the zero-shot ones are NaN when the data has no one-shape captions.
+     *
+     * @param images         held-out images evaluated
+     * @param labels         their distinct labels
+     * @param imageToText1   image→text recall@1
+     * @param imageToText5   image→text recall@5
+     * @param textToImage1   text→image recall@1
+     * @param textToImage5   text→image recall@5
+     * @param shapeImages    one-shape shapes images scored zero-shot (0 for data of other captions)
+     * @param zeroShotShape  the fraction of them whose shape CLIP names
+     * @param zeroShotColour the fraction of them whose colour CLIP names
+     */
     public record Report(int images, int labels, double imageToText1, double imageToText5, double textToImage1,
-                         double textToImage5, int shapeImages, double zeroShotShape, double zeroShotColour) {}
+                         double textToImage5, int shapeImages, double zeroShotShape, double zeroShotColour) {
+        /**
+         * The table {@code eval clip} prints, every line ending in the line separator, for the held-out part
+         * {@code validation} (a split spec, or "all") of {@code dataset}.
+         */
+        public String table(String validation, Path dataset) {
+            String text = String.format("held-out images     %d (%s of %s), %d distinct labels%n", images, validation,
+                    dataset, labels)
+                    + String.format("image→text  R@1 %s  R@5 %s%n", ReportText.percent(imageToText1),
+                    ReportText.percent(imageToText5))
+                    + String.format("text→image  R@1 %s  R@5 %s%n", ReportText.percent(textToImage1),
+                    ReportText.percent(textToImage5));
+            if (shapeImages > 0) {
+                text += String.format("zero-shot on %d one-shape images: shape %s, colour %s%n", shapeImages,
+                        ReportText.percent(zeroShotShape), ReportText.percent(zeroShotColour));
+            }
+            return text;
+        }
+
+        /** The report as the one JSON object {@code eval clip --json} prints, a field per component. */
+        public String json() throws JsonProcessingException {
+            return new ObjectMapper().writeValueAsString(this);
+        }
+    }
 
     private ClipEvaluation() {}
 
+    /**
+     * Loads the CLIP folder {@code model} and the caption dataset {@code dataset} at its image size, and evaluates
+     * the held-out entries of the split {@code validation} ({@link Split#parse}'s form, or "all" for every entry),
+     * the first {@code limit} of them when {@code limit} is positive.
+     */
+    public static Report evaluate(Path model, Path dataset, String validation, int limit) throws IOException {
+        ClipFolder clip = ClipFolder.load(model);
+        CaptionDataset data = CaptionDataset.load(dataset, clip.model().config().imageSize());
+        int[] entries = validation.equals("all") ? data.indices(Split.NONE, false)
+                : data.indices(Split.parse(validation), true);
+        if (limit > 0 && entries.length > limit) {
+            entries = Arrays.copyOf(entries, limit);
+        }
+        return evaluate(clip, data, entries, BATCH);
+    }
+
+    /** The report of a loaded CLIP folder on the dataset entries {@code entries}, embedded {@code batchSize} at a time. */
     public static Report evaluate(ClipFolder clip, CaptionDataset data, int[] entries, int batchSize) {
         return evaluate(clip.model(), clip.tokenizer(), data, entries, batchSize);
     }
@@ -192,15 +254,11 @@ public final class ClipEvaluation {
         int colourRight = 0;
         for (int i = 0; i < entries.length; i++) {
             String caption = data.entry(entries[i]).caption();
-            ShapeAttributes truth;
-            try {
-                truth = ShapeAttributes.parse(caption);
-            } catch (IllegalArgumentException notShapes) {
-                continue;
+            Optional<ShapeAttributes> parsed = ShapeAttributes.tryParse(caption);
+            if (parsed.isEmpty() || parsed.get().shapes().size() != 1) {
+                continue; // not a shapes caption, or one of two shapes
             }
-            if (truth.shapes().size() != 1) {
-                continue;
-            }
+            ShapeAttributes truth = parsed.get();
             boolean background = caption.contains(" background");
             ShapeSpec s = truth.shapes().get(0);
             List<String> byShape = new ArrayList<>();

@@ -1,6 +1,12 @@
 package dev.dalle2.tokenizer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -50,6 +56,39 @@ public final class BpeTrainer {
         BpeTrainer trainer = new BpeTrainer();
         trainer.countWords(captions);
         return trainer.learn(vocabSize - BASE_VOCAB);
+    }
+
+    /**
+     * The captions of {@code file} to learn from: the {@code "caption"} text field of every line of a
+     * {@code .jsonl} file, or every line of any other file; blank lines are skipped. A {@code .jsonl} line
+     * that is not JSON or has no caption text is an IOException naming the file and the line.
+     */
+    public static List<String> readCaptions(Path file) throws IOException {
+        boolean json = file.getFileName().toString().endsWith(".jsonl");
+        ObjectMapper mapper = new ObjectMapper();
+        List<String> texts = new ArrayList<>();
+        int lineNo = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            if (!json) {
+                texts.add(line);
+                continue;
+            }
+            JsonNode caption;
+            try {
+                caption = mapper.readTree(line).get("caption");
+            } catch (IOException e) {
+                throw new IOException(file + " line " + lineNo + ": not JSON");
+            }
+            if (caption == null || !caption.isTextual()) {
+                throw new IOException(file + " line " + lineNo + ": no \"caption\" text field");
+            }
+            texts.add(caption.asText());
+        }
+        return texts;
     }
 
     private void countWords(Iterable<String> captions) {

@@ -1,24 +1,36 @@
 package dev.dalle2.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.util.Arrays;
+import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.dalle2.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+/** {@code eval model} refuses options that cannot be measured together, in one line and before loading anything. */
 class EvalModelCommandTest {
+    @TempDir
+    Path dir;
+
     @Test
-    void spreadsConceptsEvenlyFromTheOffset() {
-        assertArrayEquals(new int[] {0, 2, 5, 7}, EvalModelCommand.spread(10, 4, 0));
-        assertArrayEquals(new int[] {1, 3, 6, 8}, EvalModelCommand.spread(10, 4, 1));
-        assertArrayEquals(new int[] {3, 0, 1, 2}, EvalModelCommand.spread(4, 9, 3), "all of them, wrapping around");
+    void refusesOptionsThatDoNotGoTogether() {
+        assertRefused("give --hold-out or --template, not both", "--hold-out", "red star", "--template", "a {}");
+        assertRefused("--offset must not be negative, got -1", "--template", "a {}", "--offset", "-1");
+        assertRefused("--offset shifts the concepts of --template; give --template too", "--offset", "3");
+        assertRefused("--prior-captions must be at least 1", "--prior-captions", "0");
+        assertRefused("--template needs {} where the concept's name goes, got \"a drawing\"", "--template", "a drawing");
     }
 
-    @Test
-    void anOffsetBelowTheSpacingDrawsADisjointSet() {
-        int[] judged = EvalModelCommand.spread(2400, 100, 0);
-        int[] validation = EvalModelCommand.spread(2400, 100, 12);
-        assertTrue(Arrays.stream(validation).noneMatch(v -> Arrays.stream(judged).anyMatch(j -> j == v)));
+    /** The model folder does not exist, so a check made after loading would fail with another message. */
+    private void assertRefused(String message, String... options) {
+        String[] args = new String[options.length + 6];
+        System.arraycopy(new String[] {"eval", "model", "--model", dir.resolve("none").toString(), "--out",
+                dir.resolve("out").toString()}, 0, args, 0, 6);
+        System.arraycopy(options, 0, args, 6, options.length);
+        CliRun r = run(args);
+        assertEquals("dalle2: " + message + System.lineSeparator(), r.err());
+        assertEquals(1, r.code());
+        assertEquals("", r.out());
     }
 }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -105,5 +108,32 @@ class EmbeddingCacheTest {
         Files.writeString(copy.resolve("captions.jsonl"), "\n", StandardOpenOption.APPEND);
         IOException stale = assertThrows(IOException.class, () -> EmbeddingCache.open(copy, clip.fingerprint()));
         assertTrue(stale.getMessage().contains("dataset changed"), stale.getMessage());
+    }
+
+    @Test
+    void updateBuildsOnceThenReusesAndRebuildsWhatFailsItsChecks() throws IOException {
+        Path copy = dir.resolve("updated");
+        ShapesGenerator.generate(copy, 5, 16, 2, 0.0);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream logStream = new PrintStream(log, true, StandardCharsets.UTF_8);
+        EmbeddingCache.Update first = EmbeddingCache.update(copy, clipDir, 4, 4, logStream);
+        assertTrue(first.built());
+        assertEquals(5, first.cache().manifest().images());
+        assertEquals(EmbeddingCache.location(copy, ClipFolder.fingerprint(clipDir)), first.location());
+
+        EmbeddingCache.Update second = EmbeddingCache.update(copy, clipDir, 4, 4, logStream);
+        assertFalse(second.built(), "an up-to-date cache is reused");
+        assertEquals(0.0, second.seconds());
+        assertFalse(log.toString(StandardCharsets.UTF_8).contains("rebuilding"), log.toString(StandardCharsets.UTF_8));
+
+        Path shard = first.location().resolve("shard-00000.safetensors");
+        byte[] bytes = Files.readAllBytes(shard);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(shard, bytes);
+        EmbeddingCache.Update third = EmbeddingCache.update(copy, clipDir, 4, 4, logStream);
+        assertTrue(third.built(), "a corrupt cache is rebuilt");
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("rebuilding the embedding cache: " + shard + ": missing or corrupt"),
+                log.toString(StandardCharsets.UTF_8));
+        assertEquals(5, EmbeddingCache.open(copy, ClipFolder.fingerprint(clipDir)).manifest().images());
     }
 }

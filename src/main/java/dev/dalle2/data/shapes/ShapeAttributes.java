@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything known about one shapes image: one or two shapes, the relation of the first to the
@@ -79,6 +80,14 @@ public record ShapeAttributes(List<ShapeSpec> shapes, Relation relation, Backgro
      */
     public static ShapeAttributes parse(String caption) {
         return ShapeCaptions.parse(caption);
+    }
+
+    /**
+     * The attributes of {@code caption} when it is a caption of {@link #parse}'s grammar, as {@link #parse} reads
+     * them; empty when it is not (a caption of another dataset, such as an emoji's).
+     */
+    public static Optional<ShapeAttributes> tryParse(String caption) {
+        return ShapeCaptions.tryParse(caption);
     }
 
     /** The JSON form written to {@code captions.jsonl}: shapes [{shape, colour, size, x, y, extent}], relation, background. */

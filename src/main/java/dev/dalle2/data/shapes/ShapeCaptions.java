@@ -3,6 +3,7 @@ package dev.dalle2.data.shapes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The caption grammar of the shapes set: {@code OBJECT [RELATION OBJECT] [on a BACKGROUND background]}
@@ -23,23 +24,46 @@ final class ShapeCaptions {
         return text.toString();
     }
 
+    /** The attributes of {@code caption}; an exception naming the caption and the word not understood otherwise. */
     static ShapeAttributes parse(String caption) {
         Cursor c = new Cursor(caption);
-        List<ShapeSpec> shapes = new ArrayList<>(List.of(c.object()));
+        ShapeAttributes attributes = read(c);
+        if (attributes == null) {
+            throw new IllegalArgumentException("caption \"" + caption + "\": " + c.problem);
+        }
+        return attributes;
+    }
+
+    /** The attributes of {@code caption}, or empty when it is not a caption of this grammar. */
+    static Optional<ShapeAttributes> tryParse(String caption) {
+        return Optional.ofNullable(read(new Cursor(caption)));
+    }
+
+    /** The attributes the cursor's caption writes, or null with the cursor's {@code problem} saying why not. */
+    private static ShapeAttributes read(Cursor c) {
+        ShapeSpec first = c.object();
+        if (first == null) {
+            return null;
+        }
+        List<ShapeSpec> shapes = new ArrayList<>(List.of(first));
         Relation relation = null;
         if (!c.atEnd() && !c.next().equals("on")) {
             relation = c.take(Relation.values(), "relation");
-            shapes.add(c.object());
+            ShapeSpec second = relation == null ? null : c.object();
+            if (second == null) {
+                return null;
+            }
+            shapes.add(second);
         }
         Background background = Background.WHITE;
         if (!c.atEnd()) {
-            c.expect("on");
-            c.expect("a");
-            background = c.take(Background.values(), "background");
-            c.expect("background");
+            background = c.expect("on") && c.expect("a") ? c.take(Background.values(), "background") : null;
+            if (background == null || !c.expect("background")) {
+                return null;
+            }
         }
         if (!c.atEnd()) {
-            throw c.error("unexpected '" + c.rest + "' at the end");
+            return c.fail("unexpected '" + c.rest + "' at the end");
         }
         return ShapeLayout.nominal(new ShapeAttributes(shapes, relation, background));
     }
@@ -48,26 +72,28 @@ final class ShapeCaptions {
         return "a " + s.size().word() + " " + s.colour().word() + " " + s.shape().word();
     }
 
-    /** The unread part of a caption, normalised to lower case with single spaces and no final full stop. */
+    /**
+     * The unread part of a caption, normalised to lower case with single spaces and no final full stop; a step that
+     * does not fit the grammar returns null (or false) and leaves in {@code problem} what was wrong.
+     */
     private static final class Cursor {
-        private final String caption;
         private String rest;
+        private String problem;
 
         Cursor(String caption) {
-            this.caption = caption;
             this.rest = caption.strip().toLowerCase(Locale.ROOT).replaceAll("\\.$", "").replaceAll("\\s+", " ");
         }
 
         ShapeSpec object() {
             if (!atEnd() && next().equals("an")) {
-                expect("an");
-            } else {
-                expect("a");
+                advance("an");
+            } else if (!expect("a")) {
+                return null;
             }
             ShapeSize size = take(ShapeSize.values(), "size");
-            ShapeColour colour = take(ShapeColour.values(), "colour");
-            ShapeType shape = take(ShapeType.values(), "shape");
-            return new ShapeSpec(shape, colour, size, 0.5, 0.5, size.extent(1));
+            ShapeColour colour = size == null ? null : take(ShapeColour.values(), "colour");
+            ShapeType shape = colour == null ? null : take(ShapeType.values(), "shape");
+            return shape == null ? null : new ShapeSpec(shape, colour, size, 0.5, 0.5, size.extent(1));
         }
 
         boolean atEnd() {
@@ -79,11 +105,13 @@ final class ShapeCaptions {
             return space < 0 ? rest : rest.substring(0, space);
         }
 
-        void expect(String word) {
+        boolean expect(String word) {
             if (atEnd() || !next().equals(word)) {
-                throw error("expected '" + word + "' but " + (atEnd() ? "the caption ended" : "found '" + next() + "'"));
+                fail("expected '" + word + "' but " + (atEnd() ? "the caption ended" : "found '" + next() + "'"));
+                return false;
             }
             advance(word);
+            return true;
         }
 
         <E extends Worded> E take(E[] values, String what) {
@@ -94,17 +122,19 @@ final class ShapeCaptions {
                 }
             }
             if (atEnd()) {
-                throw error("expected a " + what + " (" + Worded.words(values) + ") but the caption ended");
+                return fail("expected a " + what + " (" + Worded.words(values) + ") but the caption ended");
             }
-            throw error("unknown " + what + " '" + next() + "' (known: " + Worded.words(values) + ")");
+            return fail("unknown " + what + " '" + next() + "' (known: " + Worded.words(values) + ")");
         }
 
         private void advance(String words) {
             rest = rest.substring(words.length()).stripLeading();
         }
 
-        IllegalArgumentException error(String message) {
-            return new IllegalArgumentException("caption \"" + caption + "\": " + message);
+        /** Records {@code message} as the problem and returns null, for a step that failed. */
+        <T> T fail(String message) {
+            problem = message;
+            return null;
         }
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -108,6 +109,20 @@ class ShapeAttributesTest {
         assertMessage("the small red circle", "expected 'a' but found 'the'");
         assertMessage("a small red", "expected a shape");
         assertMessage("a small red circle on a white background please", "unexpected 'please'");
+    }
+
+    @Test
+    void tryParseReadsWhatParseReadsAndIsEmptyWhereParseFails() {
+        for (String caption : List.of("a small red circle", "an small red circle",
+                "A large pink cross left of a small blue star on a dark grey background.")) {
+            assertEquals(Optional.of(ShapeAttributes.parse(caption)), ShapeAttributes.tryParse(caption), caption);
+        }
+        for (String caption : List.of("an emoji of a red apple", "a small red", "a small red circle beside a large blue square",
+                "a small red circle on a green background", "a small red circle on a white", "a small red circle please",
+                "a small red circle on a white background please", "")) {
+            assertEquals(Optional.empty(), ShapeAttributes.tryParse(caption), caption);
+            assertThrows(IllegalArgumentException.class, () -> ShapeAttributes.parse(caption), caption);
+        }
     }
 
     private static void assertMessage(String caption, String part) {
