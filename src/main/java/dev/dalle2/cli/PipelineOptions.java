@@ -1,5 +1,6 @@
 package dev.dalle2.cli;
 
+import dev.dalle2.diffusion.SamplingConfig;
 import dev.dalle2.pipeline.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -24,10 +25,14 @@ final class PipelineOptions {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--steps", paramLabel = "K", description = "Decoder and upsampler DDIM steps, at least 2 (default: the model's).")
+    @Option(names = "--sampler", paramLabel = "NAME",
+            description = "Sampler of the prior, decoder and upsampler: ddim, ddpm or dpmpp-2m (DPM-Solver++, as good in fewer steps) (default: the model's).")
+    String sampler;
+
+    @Option(names = "--steps", paramLabel = "K", description = "Decoder and upsampler sampling steps, at least 2 (default: the model's).")
     Integer steps;
 
-    @Option(names = "--prior-steps", paramLabel = "K", description = "Prior DDIM steps, at least 2 (default: the model's).")
+    @Option(names = "--prior-steps", paramLabel = "K", description = "Prior sampling steps, at least 2 (default: the model's).")
     Integer priorSteps;
 
     @Option(names = "--guidance", paramLabel = "G",
@@ -49,6 +54,10 @@ final class PipelineOptions {
         atLeast(cli, "--best-of", bestOf, 1);
         nonNegative(cli, "--guidance", guidance);
         nonNegative(cli, "--prior-guidance", priorGuidance);
+        if (sampler != null && !SamplingConfig.SAMPLERS.contains(sampler)) {
+            throw new CommandLine.ParameterException(cli, "--sampler must be one of " + String.join(", ", SamplingConfig.SAMPLERS)
+                    + ", got '" + sampler + "'");
+        }
     }
 
     /** A parameter error unless {@code value} is absent or at least {@code min}. */
@@ -67,6 +76,6 @@ final class PipelineOptions {
     Settings settings() {
         int s = steps == null ? 0 : steps;
         return new Settings(priorSteps == null ? 0 : priorSteps, s, s, priorGuidance == null ? Double.NaN : priorGuidance,
-                guidance == null ? Double.NaN : guidance, bestOf == null ? 0 : bestOf);
+                guidance == null ? Double.NaN : guidance, bestOf == null ? 0 : bestOf, sampler);
     }
 }

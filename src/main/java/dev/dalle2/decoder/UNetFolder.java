@@ -39,6 +39,12 @@ public record UNetFolder(Path dir, String kind, UNet net, DiffusionConfig diffus
 
     /** A sampler with the folder's settings, or with {@code steps} steps when it is positive. */
     public Sampler sampler(int steps) {
-        return (steps > 0 ? sampling.withSteps(steps) : sampling).build(diffusion);
+        return sampler(steps, null);
+    }
+
+    /** A sampler with the folder's settings, with {@code steps} steps when positive and the sampler {@code name} when not null. */
+    public Sampler sampler(int steps, String name) {
+        SamplingConfig s = steps > 0 ? sampling.withSteps(steps) : sampling;
+        return (name == null ? s : s.withSampler(name)).build(diffusion);
     }
 }

@@ -103,7 +103,7 @@ public final class Pipeline {
     /** Image embeddings [B, D] the prior samples for text features (best of N candidates, N from the settings or the folder). */
     public Tensor imageEmbeddings(TextFeatures text, Generator g, Settings settings) {
         boolean tokens = prior.net().config().textWidth() > 0;
-        return requireFinite(prior.dir(), "prior", "image embeddings", PriorSampling.sample(prior.net(), prior.sampler(settings.priorSteps()),
+        return requireFinite(prior.dir(), "prior", "image embeddings", PriorSampling.sample(prior.net(), prior.sampler(settings.priorSteps(), settings.sampler()),
                 settings.priorGuidance(prior.sampling().guidance()), settings.bestOf(prior.bestOf()), text.embedding(),
                 tokens ? text.tokens() : null, tokens ? text.mask() : null, g));
     }
@@ -187,18 +187,18 @@ public final class Pipeline {
     private Tensor decode(Tensor embeds, boolean sharedNoise, Generator g, Settings settings) {
         long n = embeds.size(0);
         Tensor small = sample("decoder", decoder, embeds, null, noise(g, n, decoder, sharedNoise), g,
-                settings.decoderSteps(), settings.decoderGuidance(decoder.sampling().guidance()));
+                settings.decoderSteps(), settings.sampler(), settings.decoderGuidance(decoder.sampling().guidance()));
         if (upsampler == null) {
             return small;
         }
         return sample("upsampler", upsampler, null, Upsampling.upsample(small), noise(g, n, upsampler, sharedNoise), g,
-                settings.upsamplerSteps(), 1.0);
+                settings.upsamplerSteps(), settings.sampler(), 1.0);
     }
 
     private Tensor sample(String label, UNetFolder net, Tensor embeds, Tensor lowRes, Tensor noise, Generator g,
-                          int steps, double guidance) {
+                          int steps, String sampler, double guidance) {
         try (Progress progress = showProgress ? new Progress(label, steps > 0 ? steps : net.sampling().steps()) : null) {
-            return requireFinite(net.dir(), label, "images", DecoderSampling.sample(net.net(), net.sampler(steps), guidance,
+            return requireFinite(net.dir(), label, "images", DecoderSampling.sample(net.net(), net.sampler(steps, sampler), guidance,
                     embeds, lowRes, noise, g, (step, total) -> {
                         if (progress != null) {
                             progress.update(step + 1, "");

@@ -1,20 +1,23 @@
 package dev.dalle2.pipeline;
 
+import dev.dalle2.diffusion.SamplingConfig;
+
 /**
  * Sampler settings of one pipeline call; 0 steps, 0 candidates or a NaN guidance keeps the value
  * the model folder's config gives.
  *
- * @param priorSteps      DDIM steps of the prior
- * @param decoderSteps    DDIM steps of the decoder
- * @param upsamplerSteps  DDIM steps of the upsampler
+ * @param priorSteps      sampling steps of the prior
+ * @param decoderSteps    sampling steps of the decoder
+ * @param upsamplerSteps  sampling steps of the upsampler
  * @param priorGuidance   classifier-free guidance scale of the prior
  * @param decoderGuidance classifier-free guidance scale of the decoder
  * @param bestOf          image embeddings the prior draws per image, of which the one closest to the text embedding is kept
+ * @param sampler         the sampler of all three networks (one of {@code SamplingConfig.SAMPLERS}), or null for each folder's own
  */
 public record Settings(int priorSteps, int decoderSteps, int upsamplerSteps, double priorGuidance, double decoderGuidance,
-                       int bestOf) {
+                       int bestOf, String sampler) {
     /** Every setting from the model folder. */
-    public static final Settings DEFAULTS = new Settings(0, 0, 0, Double.NaN, Double.NaN, 0);
+    public static final Settings DEFAULTS = new Settings(0, 0, 0, Double.NaN, Double.NaN, 0, null);
 
     public Settings {
         if (priorSteps < 0 || decoderSteps < 0 || upsamplerSteps < 0) {
@@ -25,6 +28,9 @@ public record Settings(int priorSteps, int decoderSteps, int upsamplerSteps, dou
         }
         if (priorGuidance < 0 || decoderGuidance < 0) {
             throw new IllegalArgumentException("guidance scales cannot be negative");
+        }
+        if (sampler != null && !SamplingConfig.SAMPLERS.contains(sampler)) {
+            throw new IllegalArgumentException("unknown sampler '" + sampler + "' (use " + String.join(", ", SamplingConfig.SAMPLERS) + ")");
         }
     }
 

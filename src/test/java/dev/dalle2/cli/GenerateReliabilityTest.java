@@ -42,6 +42,7 @@ class GenerateReliabilityTest {
         cases.put("--best-of 0", "--best-of must be at least 1, got 0");
         cases.put("--guidance -1", "--guidance must be a finite number of 0 or more, got -1.0");
         cases.put("--prior-guidance NaN", "--prior-guidance must be a finite number of 0 or more, got NaN");
+        cases.put("--sampler euler", "--sampler must be one of ddim, ddpm, dpmpp-2m, got 'euler'");
         cases.forEach((options, message) -> {
             String[] args = concat(new String[] {"generate", "a red circle", "--model", dir.resolve("none").toString(),
                     "--out", dir.resolve("out").toString()}, options.split(" "));
@@ -111,6 +112,19 @@ class GenerateReliabilityTest {
                 "the first batch of 16 is the same images with or without a second batch");
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(seventeen.resolve("a-red-circle-s0-1.png")),
                 Files.readAllBytes(seventeen.resolve("a-red-circle-s0-17.png"))), "the second batch draws new noise");
+    }
+
+    @Test
+    void theSamplerOptionPicksAnotherSampler() throws IOException {
+        Path ddim = dir.resolve("ddim");
+        Path dpm = dir.resolve("dpm");
+        String[] quick = {"--model", SHAPES, "--steps", "4", "--prior-steps", "4", "--best-of", "1", "-n", "1"};
+        CliRun a = CliRun.run(concat(new String[] {"generate", "a red circle", "--out", ddim.toString(), "--sampler", "ddim"}, quick));
+        CliRun b = CliRun.run(concat(new String[] {"generate", "a red circle", "--out", dpm.toString(), "--sampler", "dpmpp-2m"}, quick));
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(ddim.resolve("a-red-circle-s0-1.png")),
+                Files.readAllBytes(dpm.resolve("a-red-circle-s0-1.png"))), "DPM-Solver++ takes other steps than DDIM");
     }
 
     @Test
