@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads and writes tensors in the safetensors format of Hugging Face: an 8-byte little-endian
@@ -81,7 +82,8 @@ public final class Safetensors {
 
     /**
      * Writes {@code tensors} (in the map's order, any device, any layout) and {@code metadata}
-     * (may be null or empty) to {@code file}, atomically. The header is padded with spaces so
+     * (may be null or empty; its keys in sorted order, so the bytes do not depend on the map's
+     * iteration order) to {@code file}, atomically. The header is padded with spaces so
      * that the data section starts at a multiple of 8 bytes.
      *
      * @throws IllegalArgumentException when a tensor's dtype is not one of {@link DType}, or a
@@ -91,7 +93,7 @@ public final class Safetensors {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode meta = header.putObject(METADATA);
-            metadata.forEach(meta::put);
+            new TreeMap<>(metadata).forEach(meta::put);
         }
         List<Tensor> contiguous = new ArrayList<>();
         long offset = 0;

@@ -117,6 +117,23 @@ class SafetensorsTest {
     }
 
     @Test
+    void theBytesDoNotDependOnTheMetadataMapsOrder() throws IOException {
+        Map<String, String> forward = new LinkedHashMap<>();
+        forward.put("kind", "prior");
+        forward.put("step", "10");
+        forward.put("weights", "ema");
+        Map<String, String> backward = new LinkedHashMap<>();
+        backward.put("weights", "ema");
+        backward.put("step", "10");
+        backward.put("kind", "prior");
+        Path a = dir.resolve("a.safetensors");
+        Path b = dir.resolve("b.safetensors");
+        Safetensors.write(a, Map.of("x", Ops.tensor(new float[] {1}, 1)), forward);
+        Safetensors.write(b, Map.of("x", Ops.tensor(new float[] {1}, 1)), backward);
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "a network folder's weights file is the same in every JVM");
+    }
+
+    @Test
     void nonContiguousTensorsAreWrittenInRowMajorOrder() throws IOException {
         Tensor t = Ops.tensor(new float[] {0, 1, 2, 3, 4, 5}, 2, 3).t();
         assertFalse(t.is_contiguous());
