@@ -168,19 +168,24 @@ abstract class PipelineCommand implements Callable<Integer> {
 
     /** An input image, resized and centre-cropped to CLIP's input, as [3, S, S]; one-line errors for bad files. */
     static Tensor readImage(Path file, Pipeline pipeline) throws IOException {
+        return Images.toTensor(SquareImages.square(decodeImage(file), pipeline.clip().model().config().imageSize()));
+    }
+
+    /** An input image as it is in its file; one-line errors naming the file when it is missing or not an image. */
+    static BufferedImage decodeImage(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such image file");
         }
         BufferedImage image;
         try {
             image = ImageIO.read(file.toFile());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": cannot decode image: " + e.getMessage(), e);
         }
         if (image == null) {
             throw new IOException(file + ": not an image in a readable format (PNG, JPEG, BMP or GIF)");
         }
-        return Images.toTensor(SquareImages.square(image, pipeline.clip().model().config().imageSize()));
+        return image;
     }
 
     /**

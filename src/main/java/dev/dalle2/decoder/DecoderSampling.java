@@ -2,6 +2,7 @@ package dev.dalle2.decoder;
 
 import dev.dalle2.diffusion.ClassifierFreeGuidance;
 import dev.dalle2.diffusion.Denoiser;
+import dev.dalle2.diffusion.KnownRegion;
 import dev.dalle2.diffusion.Sampler;
 import dev.dalle2.diffusion.StepListener;
 import org.bytedeco.pytorch.Generator;
@@ -23,6 +24,12 @@ public final class DecoderSampling {
      */
     public static Tensor sample(UNet net, Sampler sampler, double guidance, Tensor embedding, Tensor lowRes,
                                 Tensor noise, Generator g, StepListener listener) {
+        return sample(net, sampler, guidance, embedding, lowRes, noise, g, listener, null);
+    }
+
+    /** As above, keeping the {@code known} pixels (may be null; see {@link KnownRegion}): inpainting. */
+    public static Tensor sample(UNet net, Sampler sampler, double guidance, Tensor embedding, Tensor lowRes,
+                                Tensor noise, Generator g, StepListener listener, KnownRegion known) {
         Map<String, Tensor> cond = new HashMap<>();
         if (lowRes != null) {
             cond.put(UNetDenoiser.LOW_RES, lowRes);
@@ -36,6 +43,6 @@ public final class DecoderSampling {
                 model = new ClassifierFreeGuidance(model, uncond, guidance);
             }
         }
-        return sampler.sample(model, noise, cond, g, listener);
+        return sampler.sample(model, noise, cond, g, listener, known);
     }
 }

@@ -18,10 +18,14 @@ import java.util.Map;
 public abstract class Sampler {
     protected final GaussianDiffusion diffusion;
     private final X0Processing x0Processing;
+    private final double[] alphasCumprod;
+    private final double[] alphasCumprodPrev;
 
     protected Sampler(GaussianDiffusion diffusion, X0Processing x0Processing) {
         this.diffusion = diffusion;
         this.x0Processing = x0Processing;
+        alphasCumprod = diffusion.schedule().alphasCumprod();
+        alphasCumprodPrev = diffusion.schedule().alphasCumprodPrev();
     }
 
     /**
@@ -41,14 +45,42 @@ public abstract class Sampler {
      * noise fixed across calls; {@code g} draws any further noise the sampler needs.
      */
     public final Tensor sample(Denoiser model, Tensor noise, Map<String, Tensor> cond, Generator g, StepListener listener) {
+        return sample(model, noise, cond, g, listener, null);
+    }
+
+    /**
+     * Samples as {@link #sample(Denoiser, Tensor, Map, Generator, StepListener)} does, keeping the
+     * {@code known} region (may be null): the noise and every step's result have their known pixels
+     * replaced by the known image at that step's noise level, and each step is redone
+     * {@link KnownRegion#resamplings} times from its result noised back (RePaint).
+     */
+    public final Tensor sample(Denoiser model, Tensor noise, Map<String, Tensor> cond, Generator g, StepListener listener,
+                               KnownRegion known) {
         int total = diffusion.steps();
         long[] indices = new long[(int) noise.size(0)];
-        return Scopes.noGrad(() -> samples(Scopes.iterate(start(noise), total, (x, done) -> {
-            int i = total - 1 - done;
-            Arrays.fill(indices, i);
-            Tensor t = Ops.longTensor(indices, indices.length);
-            return step(model, x, i, t, cond, g);
-        }, listener == null ? null : done -> listener.onStep(done, total))));
+        return Scopes.noGrad(() -> {
+            Tensor first = known == null ? noise : known.impose(noise, alphasCumprod[total - 1], g);
+            return samples(Scopes.iterate(start(first), total, (x, done) -> {
+                int i = total - 1 - done;
+                Arrays.fill(indices, i);
+                Tensor t = Ops.longTensor(indices, indices.length);
+                Tensor next = step(model, x, i, t, cond, g);
+                if (known == null) {
+                    return next;
+                }
+                next = impose(next, known, i, g);
+                for (int r = 0; r < known.resamplings() && i > 0; r++) {
+                    Tensor back = KnownRegion.renoise(samples(next), alphasCumprodPrev[i], alphasCumprod[i], g);
+                    next = impose(redo(model, x, back, i, t, cond, g), known, i, g);
+                }
+                return next;
+            }, listener == null ? null : done -> listener.onStep(done, total)));
+        });
+    }
+
+    /** The state after step {@code i} with its samples' known pixels at the noise level of the step's end. */
+    private Tensor impose(Tensor state, KnownRegion known, int i, Generator g) {
+        return withSamples(state, known.impose(samples(state), alphasCumprodPrev[i], g));
     }
 
     /**
@@ -59,9 +91,14 @@ public abstract class Sampler {
         return noise;
     }
 
-    /** The samples x₀ held in the final state; the state itself unless {@link #start} stacked more. */
+    /** The samples x_t held in a state (x₀ in the final one); the state itself unless {@link #start} stacked more. */
     protected Tensor samples(Tensor state) {
         return state;
+    }
+
+    /** {@code state} with its samples replaced by {@code x} (of their shape), keeping what else it carries. */
+    protected Tensor withSamples(Tensor state, Tensor x) {
+        return x;
     }
 
     /**
@@ -72,6 +109,15 @@ public abstract class Sampler {
      * @return x_{t−1} (x₀ when i = 0), a new tensor of the shape of x
      */
     protected abstract Tensor step(Denoiser model, Tensor x, int i, Tensor t, Map<String, Tensor> cond, Generator g);
+
+    /**
+     * Step {@code i} redone from the state {@code state} it started from, with its samples replaced by {@code x}
+     * (the step's result noised back, for a {@link KnownRegion}'s resampling); the plain step unless a sampler's
+     * step relies on what {@code x} no longer matches.
+     */
+    protected Tensor redo(Denoiser model, Tensor state, Tensor x, int i, Tensor t, Map<String, Tensor> cond, Generator g) {
+        return step(model, withSamples(state, x), i, t, cond, g);
+    }
 
     /** The processed x̂₀ that the model's output implies at x_t; [B, ...]. */
     protected final Tensor predictX0(Denoiser model, Tensor x, Tensor t, Map<String, Tensor> cond) {

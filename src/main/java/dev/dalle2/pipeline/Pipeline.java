@@ -6,6 +6,7 @@ import dev.dalle2.clip.ClipModel.TextFeatures;
 import dev.dalle2.decoder.DecoderSampling;
 import dev.dalle2.decoder.UNetFolder;
 import dev.dalle2.decoder.Upsampling;
+import dev.dalle2.diffusion.KnownRegion;
 import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.io.Texts;
 import dev.dalle2.io.Progress;
@@ -15,11 +16,13 @@ import dev.dalle2.prior.PriorFolder;
 import dev.dalle2.prior.PriorSampling;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -158,6 +161,91 @@ public final class Pipeline {
         });
     }
 
+    /**
+     * {@code n} inpaintings of {@code image} ([3, S, S] in [-1, 1] at {@link #imageSize}), [n, 3, S, S]: where
+     * {@code mask} ([1, S, S]) is 1 the pixels are drawn anew for {@code prompt}, guided by image embeddings the prior
+     * samples for it (RePaint at the decoder's and the upsampler's resolution; each step redone
+     * {@code resamplings} times); where it is 0 they are the input's exactly. A mask of ones is plain generation.
+     */
+    public Tensor inpaint(Tensor image, Tensor mask, String prompt, int n, long seed, Settings settings, int resamplings) {
+        requireImage(image, "image");
+        int s = imageSize();
+        if (mask.dim() != 3 || mask.size(0) != 1 || mask.size(1) != s || mask.size(2) != s) {
+            throw new IllegalArgumentException("the mask must be [1, " + s + ", " + s + "], got " + Arrays.toString(mask.shape()));
+        }
+        if (!Ops.allFinite(mask) || Ops.item(mask.ne(Ops.scalar(0)).logical_and(mask.ne(Ops.scalar(1))).any()) != 0) {
+            throw new IllegalArgumentException("the mask must hold only 0 (keep) and 1 (repaint)");
+        }
+        Generator g = Ops.generator(seed);
+        return Scopes.noGrad(() -> inpaint(imageEmbeddings(encodeText(Collections.nCopies(n, prompt)), g, settings),
+                image.unsqueeze(0).expand(n, -1, -1, -1).contiguous(), mask.unsqueeze(0), resamplings, g, settings));
+    }
+
+    /**
+     * {@code n} outpaintings of {@code image} ([3, S, S] in [-1, 1] at {@link #imageSize}): the canvas grows by
+     * {@code extension}'s pixels on each side, [n, 3, S + up + down, S + left + right], the original sits unchanged
+     * in it, and the new band is inpainted window by window: S × S windows half overlapping, the ones nearest the
+     * original first, each with what is already on the canvas as its known region. All windows of an image are
+     * guided by the same image embedding from the prior.
+     */
+    public Tensor outpaint(Tensor image, Extension extension, String prompt, int n, long seed, Settings settings, int resamplings) {
+        requireImage(image, "image");
+        int s = imageSize();
+        int h = s + extension.up() + extension.down();
+        int w = s + extension.left() + extension.right();
+        Generator g = Ops.generator(seed);
+        return Scopes.noGrad(() -> {
+            Tensor embeds = imageEmbeddings(encodeText(Collections.nCopies(n, prompt)), g, settings);
+            Tensor canvas = Ops.zeros(n, 3, h, w);
+            Tensor known = Ops.zeros(1, 1, h, w);
+            place(canvas, extension, image.unsqueeze(0).expand(n, -1, -1, -1));
+            place(known, extension, Ops.ones(1, 1, s, s));
+            List<int[]> windows = Extension.windows(h, w, s, extension.up() + s / 2.0, extension.left() + s / 2.0);
+            try (Progress progress = showProgress ? new Progress("windows", windows.size()) : null) {
+                boolean shown = showProgress;
+                showProgress = false;
+                try {
+                    for (int k = 0; k < windows.size(); k++) {
+                        int[] yx = windows.get(k);
+                        Scopes.freeing(() -> {
+                            Tensor keep = window(known, yx, s);
+                            if (Ops.item(keep.min()) < 1) {
+                                window(canvas, yx, s).copy_(inpaint(embeds, window(canvas, yx, s).contiguous(),
+                                        Ops.add(Ops.mul(keep, -1), 1), resamplings, g, settings));
+                                keep.fill_(Ops.scalar(1));
+                            }
+                            return null;
+                        });
+                        if (progress != null) {
+                            progress.update(k + 1, "");
+                        }
+                    }
+                } finally {
+                    showProgress = shown;
+                }
+            }
+            return canvas;
+        });
+    }
+
+    /** The S × S window of [B, C, H, W] at (y, x), a view. */
+    private static Tensor window(Tensor t, int[] yx, int s) {
+        return t.narrow(2, yx[0], s).narrow(3, yx[1], s);
+    }
+
+    /** Copies {@code part} [B, C, S, S] into {@code canvas} at the original's place. */
+    private static void place(Tensor canvas, Extension extension, Tensor part) {
+        canvas.narrow(2, extension.up(), part.size(2)).narrow(3, extension.left(), part.size(3)).copy_(part);
+    }
+
+    private void requireImage(Tensor image, String what) {
+        int s = imageSize();
+        if (image.dim() != 3 || image.size(0) != 3 || image.size(1) != s || image.size(2) != s) {
+            throw new IllegalArgumentException("the " + what + " must be [3, " + s + ", " + s + "] (this model's size), got "
+                    + Arrays.toString(image.shape()));
+        }
+    }
+
     /** The unit CLIP image embedding [1, D] of an image [3, S, S] in [-1, 1] at CLIP's input size S. */
     public Tensor encodeImage(Tensor image) {
         int s = clip.model().config().imageSize();
@@ -187,23 +275,44 @@ public final class Pipeline {
     private Tensor decode(Tensor embeds, boolean sharedNoise, Generator g, Settings settings) {
         long n = embeds.size(0);
         Tensor small = sample("decoder", decoder, embeds, null, noise(g, n, decoder, sharedNoise), g,
-                settings.decoderSteps(), settings.sampler(), settings.decoderGuidance(decoder.sampling().guidance()));
+                settings.decoderSteps(), settings.sampler(), settings.decoderGuidance(decoder.sampling().guidance()), null);
         if (upsampler == null) {
             return small;
         }
         return sample("upsampler", upsampler, null, Upsampling.upsample(small), noise(g, n, upsampler, sharedNoise), g,
-                settings.upsamplerSteps(), settings.sampler(), 1.0);
+                settings.upsamplerSteps(), settings.sampler(), 1.0, null);
+    }
+
+    /**
+     * Inpaints images [B, 3, S, S] where {@code repaint} [B or 1, 1, S, S] is 1, for image embeddings [B, D]: the
+     * decoder keeps the known pixels at its resolution (a low-resolution pixel is known when all the pixels it
+     * averages are), the upsampler at the full one, and the result is composed with the input at the end so the
+     * known pixels are exactly the input's.
+     */
+    private Tensor inpaint(Tensor embeds, Tensor images, Tensor repaint, int resamplings, Generator g, Settings settings) {
+        long n = embeds.size(0);
+        Tensor keep = Ops.add(Ops.mul(repaint, -1), 1);
+        Tensor decoderImages = upsampler == null ? images : Upsampling.downsample(images);
+        Tensor decoderKeep = upsampler == null ? keep : Ops.avgPool2d(keep, 2).ge(Ops.scalar(1)).to(torch.ScalarType.Float);
+        Tensor out = sample("decoder", decoder, embeds, null, noise(g, n, decoder, false), g, settings.decoderSteps(),
+                settings.sampler(), settings.decoderGuidance(decoder.sampling().guidance()),
+                new KnownRegion(decoderImages, decoderKeep, resamplings));
+        if (upsampler != null) {
+            out = sample("upsampler", upsampler, null, Upsampling.upsample(out), noise(g, n, upsampler, false), g,
+                    settings.upsamplerSteps(), settings.sampler(), 1.0, new KnownRegion(images, keep, resamplings));
+        }
+        return torch.where(keep.gt(Ops.scalar(0.5)), images, out);
     }
 
     private Tensor sample(String label, UNetFolder net, Tensor embeds, Tensor lowRes, Tensor noise, Generator g,
-                          int steps, String sampler, double guidance) {
+                          int steps, String sampler, double guidance, KnownRegion known) {
         try (Progress progress = showProgress ? new Progress(label, steps > 0 ? steps : net.sampling().steps()) : null) {
             return requireFinite(net.dir(), label, "images", DecoderSampling.sample(net.net(), net.sampler(steps, sampler), guidance,
                     embeds, lowRes, noise, g, (step, total) -> {
                         if (progress != null) {
                             progress.update(step + 1, "");
                         }
-                    }));
+                    }, known));
         }
     }
 

@@ -1,0 +1,73 @@
+package dev.dalle2.cli;
+
+import dev.dalle2.data.SquareImages;
+import dev.dalle2.io.Images;
+import dev.dalle2.pipeline.Extension;
+import dev.dalle2.pipeline.Pipeline;
+import org.bytedeco.pytorch.Tensor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** {@code dalle2 outpaint IMAGE --extend SIDE --pixels K "PROMPT"}: extend the canvas of an image from a prompt. */
+@Command(name = "outpaint", mixinStandardHelpOptions = true,
+        description = "Outpaint an image: grow its canvas on one side or all four and paint the new band from a prompt, "
+                + "in overlapping windows of the model's size; the original stays exactly as it is.")
+final class OutpaintCommand extends BatchedPipelineCommand {
+    /** Pixels the canvas may grow by on a side at most. */
+    static final int MAX_PIXELS = 128;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to extend (PNG, JPEG, BMP or GIF), "
+            + "centre-cropped to a square and scaled to the model's size.")
+    Path image;
+
+    @Parameters(index = "1", paramLabel = "PROMPT", description = "What the extended picture shows.")
+    String prompt;
+
+    @Option(names = "--extend", required = true, paramLabel = "SIDE", description = "left, right, up, down or all.")
+    String side;
+
+    @Option(names = "--pixels", defaultValue = "32", paramLabel = "K",
+            description = "Pixels to add on each extended side, 1 to " + MAX_PIXELS + " (default: ${DEFAULT-VALUE}).")
+    int pixels;
+
+    @Option(names = "--resample", defaultValue = "0", paramLabel = "R", description = "Redo every sampling step R "
+            + "times from its result noised back (RePaint's resampling, 0 to 10) (default: ${DEFAULT-VALUE}).")
+    int resample;
+
+    private BufferedImage input;
+    private Extension extension;
+
+    @Override
+    void validate(CommandLine cli) throws IOException {
+        super.validate(cli);
+        if (!Extension.SIDES.contains(side)) {
+            throw new CommandLine.ParameterException(cli, "--extend must be one of " + String.join(", ", Extension.SIDES)
+                    + ", got '" + side + "'");
+        }
+        if (pixels < 1 || pixels > MAX_PIXELS) {
+            throw new CommandLine.ParameterException(cli, "--pixels must be between 1 and " + MAX_PIXELS + ", got " + pixels);
+        }
+        if (resample < 0 || resample > 10) {
+            throw new CommandLine.ParameterException(cli, "--resample must be between 0 and 10, got " + resample);
+        }
+        extension = Extension.of(side, pixels);
+        input = decodeImage(image);
+    }
+
+    @Override
+    Tensor draw(Pipeline pipeline, int n, long seed) {
+        return pipeline.outpaint(Images.toTensor(SquareImages.square(input, pipeline.imageSize())), extension, prompt, n,
+                seed, options.settings(), resample);
+    }
+
+    @Override
+    String stem() {
+        return stem(image) + "-outpaint-" + side + "-" + slug(prompt) + "-s" + options.seed;
+    }
+}
