@@ -169,16 +169,32 @@ public final class Pipeline {
      */
     public Tensor inpaint(Tensor image, Tensor mask, String prompt, int n, long seed, Settings settings, int resamplings) {
         requireImage(image, "image");
+        return inpaint(image.unsqueeze(0).expand(n, -1, -1, -1).contiguous(), mask.unsqueeze(0),
+                Collections.nCopies(n, prompt), seed, settings, resamplings);
+    }
+
+    /**
+     * One inpainting per prompt, [P, 3, S, S]: image i of {@code images} ([P, 3, S, S]) repainted where its mask
+     * (row i of {@code masks}, [P, 1, S, S], or the one mask of [1, 1, S, S]) is 1, for prompt i.
+     */
+    public Tensor inpaint(Tensor images, Tensor masks, List<String> prompts, long seed, Settings settings, int resamplings) {
         int s = imageSize();
-        if (mask.dim() != 3 || mask.size(0) != 1 || mask.size(1) != s || mask.size(2) != s) {
-            throw new IllegalArgumentException("the mask must be [1, " + s + ", " + s + "], got " + Arrays.toString(mask.shape()));
+        int p = prompts.size();
+        if (images.dim() != 4 || images.size(0) != p || images.size(1) != 3 || images.size(2) != s || images.size(3) != s) {
+            throw new IllegalArgumentException("the images must be [" + p + ", 3, " + s + ", " + s + "] (one per prompt, at "
+                    + "this model's size), got " + Arrays.toString(images.shape()));
         }
-        if (!Ops.allFinite(mask) || Ops.item(mask.ne(Ops.scalar(0)).logical_and(mask.ne(Ops.scalar(1))).any()) != 0) {
+        if (masks.dim() != 4 || (masks.size(0) != 1 && masks.size(0) != p) || masks.size(1) != 1 || masks.size(2) != s
+                || masks.size(3) != s) {
+            throw new IllegalArgumentException("the mask must be [1, " + s + ", " + s + "], got "
+                    + Arrays.toString(masks.dim() == 4 && masks.size(0) == 1 ? Arrays.copyOfRange(masks.shape(), 1, 4) : masks.shape()));
+        }
+        if (!Ops.allFinite(masks) || Ops.item(masks.ne(Ops.scalar(0)).logical_and(masks.ne(Ops.scalar(1))).any()) != 0) {
             throw new IllegalArgumentException("the mask must hold only 0 (keep) and 1 (repaint)");
         }
         Generator g = Ops.generator(seed);
-        return Scopes.noGrad(() -> inpaint(imageEmbeddings(encodeText(Collections.nCopies(n, prompt)), g, settings),
-                image.unsqueeze(0).expand(n, -1, -1, -1).contiguous(), mask.unsqueeze(0), resamplings, g, settings));
+        return Scopes.noGrad(() -> inpaint(imageEmbeddings(encodeText(prompts), g, settings), images, masks, resamplings,
+                g, settings));
     }
 
     /**

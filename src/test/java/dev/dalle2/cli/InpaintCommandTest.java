@@ -196,4 +196,38 @@ class InpaintCommandTest {
                 .assertOneLineError(2, "--pixels must be between 1 and 128, got 129");
         assertFalse(Files.exists(dir.resolve("out")));
     }
+
+    @Test
+    void evalInpaintReportsKeptPixelsSeamsShapesAndRecall() throws IOException {
+        Path data = dir.resolve("shapes");
+        assertEquals(0, CliRun.run("data", "shapes", "--out", data.toString(), "--count", "100", "--size", "32",
+                "--seed", "3").code());
+        // the shipped shapes model's prior names data/shapes as its dataset; point a copy of the model at this one
+        Path model = dir.resolve("model");
+        for (String part : List.of("clip", "prior", "decoder", "upsampler")) {
+            Files.createDirectories(model.resolve(part));
+            try (Stream<Path> files = Files.list(Path.of("models/shapes", part))) {
+                for (Path f : files.toList()) {
+                    String text = f.getFileName().toString().equals("config.json")
+                            ? Files.readString(f).replace("\"data/shapes\"", "\"" + data.toString().replace("\\", "/") + "\"") : null;
+                    if (text != null) {
+                        Files.writeString(model.resolve(part).resolve(f.getFileName()), text);
+                    } else {
+                        Files.copy(f, model.resolve(part).resolve(f.getFileName()));
+                    }
+                }
+            }
+        }
+        Path out = dir.resolve("eval");
+        CliRun run = CliRun.run("eval", "inpaint", "--model", model.toString(), "--count", "3", "--steps", "2",
+                "--prior-steps", "2", "--best-of", "1", "--out", out.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains(" held-out images of " + data + " (64 px, the middle 32x32 masked"), run.out());
+        assertTrue(run.out().contains("pixels outside the mask: mean error 0.000 (of 255)"), run.out());
+        assertTrue(run.out().contains("seam: mean jump across the border "), run.out());
+        assertTrue(run.out().contains("CLIP image→text recall@5 over "), run.out());
+        assertTrue(Files.exists(out.resolve("strips.png")));
+        assertTrue(Files.exists(out.resolve("images/000002.png")));
+        assertTrue(Files.exists(out.resolve("captions.jsonl")));
+    }
 }
