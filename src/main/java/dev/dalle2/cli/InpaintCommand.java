@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** {@code dalle2 inpaint IMAGE --mask MASK "PROMPT"}: repaint part of an image from a prompt. */
 @Command(name = "inpaint", mixinStandardHelpOptions = true,
@@ -98,9 +99,26 @@ final class InpaintCommand extends BatchedPipelineCommand {
     @Override
     Tensor draw(Pipeline pipeline, int n, long seed) {
         int s = pipeline.imageSize();
-        Tensor maskTensor = Ops.tensor(Masks.square(repaint, input.getWidth(), input.getHeight(), s), 1, s, s);
-        return pipeline.inpaint(Images.toTensor(SquareImages.square(input, s)), maskTensor, prompt, n, seed,
+        return pipeline.inpaint(Images.toTensor(SquareImages.square(input, s)), maskTensor(s), prompt, n, seed,
                 options.settings(), resample);
+    }
+
+    private Tensor maskTensor(int s) {
+        return Ops.tensor(Masks.square(repaint, input.getWidth(), input.getHeight(), s), 1, s, s);
+    }
+
+    /** The sheet starts with the input and the input with the repainted part grey: a strip input, mask, results. */
+    @Override
+    List<BufferedImage> sheetLead(Pipeline pipeline) {
+        int s = pipeline.imageSize();
+        Tensor image = Images.toTensor(SquareImages.square(input, s));
+        Tensor masked = image.mul(Ops.add(Ops.mul(maskTensor(s), -1), 1));
+        return List.of(Images.toImage(image), Images.toImage(masked));
+    }
+
+    @Override
+    int sheetColumns(long count) {
+        return 2 + Math.min(count(), 4);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.dalle2.cli;
 
 import dev.dalle2.data.SquareImages;
 import dev.dalle2.io.Images;
+import dev.dalle2.nn.Ops;
 import dev.dalle2.pipeline.Extension;
 import dev.dalle2.pipeline.Pipeline;
 import org.bytedeco.pytorch.Tensor;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Parameters;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** {@code dalle2 outpaint IMAGE --extend SIDE --pixels K "PROMPT"}: extend the canvas of an image from a prompt. */
 @Command(name = "outpaint", mixinStandardHelpOptions = true,
@@ -64,6 +66,21 @@ final class OutpaintCommand extends BatchedPipelineCommand {
     Tensor draw(Pipeline pipeline, int n, long seed) {
         return pipeline.outpaint(Images.toTensor(SquareImages.square(input, pipeline.imageSize())), extension, prompt, n,
                 seed, options.settings(), resample);
+    }
+
+    /** The sheet starts with the original on the grown canvas, the new band grey. */
+    @Override
+    List<BufferedImage> sheetLead(Pipeline pipeline) {
+        int s = pipeline.imageSize();
+        Tensor canvas = Ops.zeros(3, s + extension.up() + extension.down(), s + extension.left() + extension.right());
+        canvas.narrow(1, extension.up(), s).narrow(2, extension.left(), s)
+                .copy_(Images.toTensor(SquareImages.square(input, s)));
+        return List.of(Images.toImage(canvas));
+    }
+
+    @Override
+    int sheetColumns(long count) {
+        return 1 + Math.min(count(), 4);
     }
 
     @Override

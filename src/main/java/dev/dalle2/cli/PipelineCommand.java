@@ -92,6 +92,11 @@ abstract class PipelineCommand implements Callable<Integer> {
         return count();
     }
 
+    /** Pictures the contact sheet starts with, before the results (of their size): none by default. */
+    List<BufferedImage> sheetLead(Pipeline pipeline) {
+        return List.of();
+    }
+
     /** Images per row of the contact sheet. */
     int sheetColumns(long count) {
         return (int) Math.min(count, 4);
@@ -111,7 +116,7 @@ abstract class PipelineCommand implements Callable<Integer> {
         requireSpace(pipeline.imageSize());
         int total = count();
         int batch = batchSize();
-        List<BufferedImage> sheet = new ArrayList<>();
+        List<BufferedImage> sheet = new ArrayList<>(Scopes.freeing(() -> sheetLead(pipeline)));
         boolean batched = batch < total;
         pipeline.showProgress(!batched);
         try (Progress progress = batched ? new Progress("images", total) : null) {
