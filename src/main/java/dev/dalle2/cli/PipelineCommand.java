@@ -50,6 +50,13 @@ abstract class PipelineCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions options;
 
+    @picocli.CommandLine.Option(names = "--timings",
+            description = "Print where the time went: JVM start, loading, CLIP, prior, decoder, upsampler, PNG writing.")
+    boolean timings;
+
+    /** Seconds spent writing PNGs in this call. */
+    private double pngSeconds;
+
     /** Images this call makes. */
     abstract int count();
 
@@ -112,7 +119,9 @@ abstract class PipelineCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--out " + e.getMessage());
         }
+        long loadStart = System.nanoTime();
         Pipeline pipeline = Pipeline.load(options.model);
+        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         requireSpace(pipeline.imageSize());
         int total = count();
         int batch = batchSize();
@@ -130,25 +139,49 @@ abstract class PipelineCommand implements Callable<Integer> {
             }
         }
         Path sheetFile = options.out.resolve(stem() + "-sheet.png");
+        long sheetStart = System.nanoTime();
         Scopes.freeing(() -> {
             Images.write(sheetFile, Images.grid(Ops.stack(0, sheet.stream().map(Images::toTensor).toArray(Tensor[]::new)),
                     sheetColumns(sheet.size()), 2));
             return null;
         });
+        pngSeconds += (System.nanoTime() - sheetStart) / 1e9;
+        double seconds = (System.nanoTime() - start) / 1e9;
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d images and a contact sheet%s to %s in %.1f s%n",
-                total, total > SHEET_MAX ? " of the first " + SHEET_MAX : "", options.out,
-                (System.nanoTime() - start) / 1e9);
+                total, total > SHEET_MAX ? " of the first " + SHEET_MAX : "", options.out, seconds);
+        if (timings) {
+            spec.commandLine().getOut().println(timings(loadSeconds, pipeline, seconds));
+        }
         return 0;
+    }
+
+    /** The {@code --timings} line: seconds per part, the rest of this call as "other". */
+    private String timings(double loadSeconds, Pipeline pipeline, double seconds) {
+        StringBuilder line = new StringBuilder("timings:");
+        java.time.Instant processStart = ProcessHandle.current().info().startInstant().orElse(null);
+        if (processStart != null) {
+            line.append(String.format(Locale.ROOT, " JVM start %.2f s,", (Main.ENTERED - processStart.toEpochMilli()) / 1e3));
+        }
+        line.append(String.format(Locale.ROOT, " loading %.2f s,", loadSeconds));
+        double accounted = loadSeconds + pngSeconds;
+        for (var stage : pipeline.times().seconds().entrySet()) {
+            line.append(String.format(Locale.ROOT, " %s %.2f s,", stage.getKey(), stage.getValue()));
+            accounted += stage.getValue();
+        }
+        line.append(String.format(Locale.ROOT, " PNG writing %.2f s, other %.2f s", pngSeconds, seconds - accounted));
+        return line.toString();
     }
 
     /** Writes images [n, 3, S, S] as files {@code from + 1 ...}, keeping the sheet's share of them. */
     private Void writeBatch(Tensor images, int from, List<BufferedImage> sheet) throws IOException {
+        long pngStart = System.nanoTime();
         for (int i = 0; i < images.size(0); i++) {
             Images.write(options.out.resolve(String.format(Locale.ROOT, "%s-%d.png", stem(), from + i + 1)), images.get(i));
             if (sheet.size() < SHEET_MAX) {
                 sheet.add(Images.toImage(images.get(i)));
             }
         }
+        pngSeconds += (System.nanoTime() - pngStart) / 1e9;
         return null;
     }
 

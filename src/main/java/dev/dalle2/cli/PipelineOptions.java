@@ -47,6 +47,11 @@ final class PipelineOptions {
             description = "Image embeddings the prior draws per image, keeping the one closest to the prompt (default: the model's).")
     Integer bestOf;
 
+    @Option(names = "--precision", paramLabel = "P",
+            description = "Arithmetic of the decoder and upsampler: fp32, or bf16 (twice as fast where the CPU has native "
+                    + "bf16) (default: bf16 where the CPU has it natively, else fp32).")
+    String precision;
+
     /** Fails with a parameter error (exit code 2) naming the first option whose value is out of range. */
     void validate(CommandLine cli) {
         atLeast(cli, "--steps", steps, 2);
@@ -54,6 +59,9 @@ final class PipelineOptions {
         atLeast(cli, "--best-of", bestOf, 1);
         nonNegative(cli, "--guidance", guidance);
         nonNegative(cli, "--prior-guidance", priorGuidance);
+        if (precision != null && !Settings.PRECISIONS.contains(precision)) {
+            throw new CommandLine.ParameterException(cli, "--precision must be fp32 or bf16, got '" + precision + "'");
+        }
         if (sampler != null && !SamplingConfig.SAMPLERS.contains(sampler)) {
             throw new CommandLine.ParameterException(cli, "--sampler must be one of " + String.join(", ", SamplingConfig.SAMPLERS)
                     + ", got '" + sampler + "'");
@@ -76,6 +84,6 @@ final class PipelineOptions {
     Settings settings() {
         int s = steps == null ? 0 : steps;
         return new Settings(priorSteps == null ? 0 : priorSteps, s, s, priorGuidance == null ? Double.NaN : priorGuidance,
-                guidance == null ? Double.NaN : guidance, bestOf == null ? 0 : bestOf, sampler);
+                guidance == null ? Double.NaN : guidance, bestOf == null ? 0 : bestOf, sampler, precision);
     }
 }

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 public final class Engine {
     private static boolean started;
     private static Device device;
+    private static Boolean nativeBf16;
 
     private Engine() {}
 
@@ -44,6 +45,27 @@ public final class Engine {
         torch.set_num_threads(Runtime.getRuntime().availableProcessors());
         device = kept(new Device(torch.DeviceType.CPU));
         started = true;
+    }
+
+    /**
+     * Whether bf16 arithmetic is native here, so that autocast makes convolutions and matmuls faster rather than
+     * slower: a CUDA device, or a CPU whose flags in /proc/cpuinfo include {@code avx512_bf16} or {@code amx_bf16}
+     * (elsewhere bf16 is emulated in fp32 and costs time).
+     */
+    public static synchronized boolean nativeBf16() {
+        if (nativeBf16 == null) {
+            start();
+            nativeBf16 = !device.is_cpu() || cpuFlags().matches("(?s).*\\b(avx512_bf16|amx_bf16)\\b.*");
+        }
+        return nativeBf16;
+    }
+
+    private static String cpuFlags() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"));
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.dalle2.diffusion.KnownRegion;
 import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.io.Texts;
 import dev.dalle2.io.Progress;
+import dev.dalle2.nn.Autocast;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.nn.Scopes;
 import dev.dalle2.prior.PriorFolder;
@@ -41,6 +42,7 @@ public final class Pipeline {
     private final UNetFolder decoder;
     private final UNetFolder upsampler;
     private boolean showProgress = true;
+    private final StageTimes times = new StageTimes();
 
     private Pipeline(Path dir, ClipFolder clip, PriorFolder prior, UNetFolder decoder, UNetFolder upsampler) {
         this.dir = dir;
@@ -79,6 +81,11 @@ public final class Pipeline {
         showProgress = show;
     }
 
+    /** The seconds this pipeline has spent in each stage so far. */
+    public StageTimes times() {
+        return times;
+    }
+
     public Path dir() {
         return dir;
     }
@@ -106,9 +113,9 @@ public final class Pipeline {
     /** Image embeddings [B, D] the prior samples for text features (best of N candidates, N from the settings or the folder). */
     public Tensor imageEmbeddings(TextFeatures text, Generator g, Settings settings) {
         boolean tokens = prior.net().config().textWidth() > 0;
-        return requireFinite(prior.dir(), "prior", "image embeddings", PriorSampling.sample(prior.net(), prior.sampler(settings.priorSteps(), settings.sampler()),
+        return times.time("prior", () -> requireFinite(prior.dir(), "prior", "image embeddings", PriorSampling.sample(prior.net(), prior.sampler(settings.priorSteps(), settings.sampler()),
                 settings.priorGuidance(prior.sampling().guidance()), settings.bestOf(prior.bestOf()), text.embedding(),
-                tokens ? text.tokens() : null, tokens ? text.mask() : null, g));
+                tokens ? text.tokens() : null, tokens ? text.mask() : null, g)));
     }
 
     /** One image per CLIP image embedding [B, D] (unit rows), [B, 3, S, S]: the decoder and upsampler alone. */
@@ -268,7 +275,7 @@ public final class Pipeline {
         if (image.dim() != 3 || image.size(1) != s || image.size(2) != s) {
             throw new IllegalArgumentException("CLIP reads [3, " + s + ", " + s + "] images");
         }
-        return clip.model().encodeImage(image.unsqueeze(0));
+        return times.time("CLIP", () -> clip.model().encodeImage(image.unsqueeze(0)));
     }
 
     /** CLIP text features of prompts; an empty prompt or one longer than the context is an error naming it. */
@@ -284,19 +291,19 @@ public final class Pipeline {
                         + " tokens long; this model reads at most " + (context - 2));
             }
         }
-        return clip.model().encodeText(clip.tokenizer().tokenizeTensor(prompts, context));
+        return times.time("CLIP", () -> clip.model().encodeText(clip.tokenizer().tokenizeTensor(prompts, context)));
     }
 
     /** Decodes image embeddings [B, D], then upsamples; with {@code sharedNoise} every row starts from the same noise. */
     private Tensor decode(Tensor embeds, boolean sharedNoise, Generator g, Settings settings) {
         long n = embeds.size(0);
         Tensor small = sample("decoder", decoder, embeds, null, noise(g, n, decoder, sharedNoise), g,
-                settings.decoderSteps(), settings.sampler(), settings.decoderGuidance(decoder.sampling().guidance()), null);
+                settings.decoderSteps(), settings.sampler(), settings.decoderGuidance(decoder.sampling().guidance()), settings.bf16(), null);
         if (upsampler == null) {
             return small;
         }
         return sample("upsampler", upsampler, null, Upsampling.upsample(small), noise(g, n, upsampler, sharedNoise), g,
-                settings.upsamplerSteps(), settings.sampler(), 1.0, null);
+                settings.upsamplerSteps(), settings.sampler(), 1.0, settings.bf16(), null);
     }
 
     /**
@@ -311,24 +318,28 @@ public final class Pipeline {
         Tensor decoderImages = upsampler == null ? images : Upsampling.downsample(images);
         Tensor decoderKeep = upsampler == null ? keep : Ops.avgPool2d(keep, 2).ge(Ops.scalar(1)).to(torch.ScalarType.Float);
         Tensor out = sample("decoder", decoder, embeds, null, noise(g, n, decoder, false), g, settings.decoderSteps(),
-                settings.sampler(), settings.decoderGuidance(decoder.sampling().guidance()),
+                settings.sampler(), settings.decoderGuidance(decoder.sampling().guidance()), settings.bf16(),
                 new KnownRegion(decoderImages, decoderKeep, resamplings));
         if (upsampler != null) {
             out = sample("upsampler", upsampler, null, Upsampling.upsample(out), noise(g, n, upsampler, false), g,
-                    settings.upsamplerSteps(), settings.sampler(), 1.0, new KnownRegion(images, keep, resamplings));
+                    settings.upsamplerSteps(), settings.sampler(), 1.0, settings.bf16(), new KnownRegion(images, keep, resamplings));
         }
         return torch.where(keep.gt(Ops.scalar(0.5)), images, out);
     }
 
     private Tensor sample(String label, UNetFolder net, Tensor embeds, Tensor lowRes, Tensor noise, Generator g,
-                          int steps, String sampler, double guidance, KnownRegion known) {
+                          int steps, String sampler, double guidance, boolean bf16, KnownRegion known) {
         try (Progress progress = showProgress ? new Progress(label, steps > 0 ? steps : net.sampling().steps()) : null) {
-            return requireFinite(net.dir(), label, "images", DecoderSampling.sample(net.net(), net.sampler(steps, sampler), guidance,
-                    embeds, lowRes, noise, g, (step, total) -> {
-                        if (progress != null) {
-                            progress.update(step + 1, "");
-                        }
-                    }, known));
+            return times.time(label, () -> {
+                try (Autocast autocast = Autocast.bf16(bf16)) {
+                    return requireFinite(net.dir(), label, "images", DecoderSampling.sample(net.net(), net.sampler(steps, sampler),
+                            guidance, embeds, lowRes, noise, g, (step, total) -> {
+                                if (progress != null) {
+                                    progress.update(step + 1, "");
+                                }
+                            }, known));
+                }
+            });
         }
     }
 

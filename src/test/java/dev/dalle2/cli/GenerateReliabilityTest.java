@@ -43,6 +43,7 @@ class GenerateReliabilityTest {
         cases.put("--guidance -1", "--guidance must be a finite number of 0 or more, got -1.0");
         cases.put("--prior-guidance NaN", "--prior-guidance must be a finite number of 0 or more, got NaN");
         cases.put("--sampler euler", "--sampler must be one of ddim, ddpm, dpmpp-2m, got 'euler'");
+        cases.put("--precision fp16", "--precision must be fp32 or bf16, got 'fp16'");
         cases.forEach((options, message) -> {
             String[] args = concat(new String[] {"generate", "a red circle", "--model", dir.resolve("none").toString(),
                     "--out", dir.resolve("out").toString()}, options.split(" "));
@@ -125,6 +126,34 @@ class GenerateReliabilityTest {
         assertEquals(0, b.code(), b.err());
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(ddim.resolve("a-red-circle-s0-1.png")),
                 Files.readAllBytes(dpm.resolve("a-red-circle-s0-1.png"))), "DPM-Solver++ takes other steps than DDIM");
+    }
+
+    /** bf16 autocast changes the U-Nets' rounding, not what they draw: the same picture within a few levels per pixel. */
+    @Test
+    void bf16DrawsTheFp32PictureWithinRounding() throws IOException {
+        Path fp32 = dir.resolve("fp32");
+        Path bf16 = dir.resolve("bf16");
+        String[] quick = {"--model", SHAPES, "--steps", "8", "--prior-steps", "4", "--best-of", "1", "-n", "1", "--sampler", "dpmpp-2m"};
+        CliRun a = CliRun.run(concat(new String[] {"generate", "a red circle", "--out", fp32.toString(), "--precision", "fp32"}, quick));
+        CliRun b = CliRun.run(concat(new String[] {"generate", "a red circle", "--out", bf16.toString(), "--precision", "bf16"}, quick));
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        java.awt.image.BufferedImage x = javax.imageio.ImageIO.read(fp32.resolve("a-red-circle-s0-1.png").toFile());
+        java.awt.image.BufferedImage y = javax.imageio.ImageIO.read(bf16.resolve("a-red-circle-s0-1.png").toFile());
+        double sum = 0;
+        int max = 0;
+        for (int r = 0; r < x.getHeight(); r++) {
+            for (int c = 0; c < x.getWidth(); c++) {
+                for (int shift = 0; shift < 24; shift += 8) {
+                    int d = Math.abs(((x.getRGB(c, r) >> shift) & 0xff) - ((y.getRGB(c, r) >> shift) & 0xff));
+                    sum += d;
+                    max = Math.max(max, d);
+                }
+            }
+        }
+        double mean = sum / (3.0 * x.getWidth() * x.getHeight());
+        assertTrue(mean > 0, "bf16 must change the rounding at all (else autocast was not on)");
+        assertTrue(mean < 4, "mean difference " + mean + " levels of 255 (max " + max + ")");
     }
 
     @Test
