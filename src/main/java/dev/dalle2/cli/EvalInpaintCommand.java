@@ -31,9 +31,8 @@ final class EvalInpaintCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "30", description = "Held-out images to inpaint (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--resample", defaultValue = "0", paramLabel = "R",
-            description = "RePaint resamplings per sampling step, 0 to 10 (default: ${DEFAULT-VALUE}).")
-    int resample;
+    @Mixin
+    InpaintOptions inpaintOptions;
 
     @Option(names = "--batch", defaultValue = "16", description = "Images per sampling batch (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -45,9 +44,7 @@ final class EvalInpaintCommand implements Callable<Integer> {
         if (count < 1 || count > 10_000) {
             throw new CommandLine.ParameterException(cli, "--count must be between 1 and 10000, got " + count);
         }
-        if (resample < 0 || resample > 10) {
-            throw new CommandLine.ParameterException(cli, "--resample must be between 0 and 10, got " + resample);
-        }
+        inpaintOptions.validate(cli);
         if (batch < 1 || batch > 256) {
             throw new CommandLine.ParameterException(cli, "--batch must be between 1 and 256, got " + batch);
         }
@@ -61,9 +58,9 @@ final class EvalInpaintCommand implements Callable<Integer> {
         PriorRunConfig recipe = NetworkFolder.config(options.model.resolve("prior"), PriorRunConfig.class, "prior");
         Path dataset = Path.of(recipe.data().dataset());
         InpaintEvaluation.Result result = InpaintEvaluation.run(pipeline, dataset, recipe.data().validation(),
-                new InpaintEvaluation.Request(options.out, options.seed, options.settings(), count, resample, batch),
+                new InpaintEvaluation.Request(options.out, options.seed, options.settings(), count, inpaintOptions.inpainting(), batch),
                 line -> cli.getErr().println(line));
-        EvalCommand.print(spec, result.report(dataset, resample) + System.lineSeparator());
+        EvalCommand.print(spec, result.report(dataset) + System.lineSeparator());
         return 0;
     }
 }

@@ -36,10 +36,8 @@ final class InpaintCommand extends BatchedPipelineCommand {
             + "top-left corner X,Y).")
     String box;
 
-    @Option(names = "--resample", defaultValue = "0", paramLabel = "R", description = "Redo every sampling step R "
-            + "times from its result noised back (RePaint's resampling, 0 to 10): blends the new part in better, "
-            + "costs R + 1 times the time (default: ${DEFAULT-VALUE}).")
-    int resample;
+    @CommandLine.Mixin
+    InpaintOptions inpaintOptions;
 
     private BufferedImage input;
     private boolean[] repaint;
@@ -50,9 +48,7 @@ final class InpaintCommand extends BatchedPipelineCommand {
         if ((mask == null) == (box == null)) {
             throw new CommandLine.ParameterException(cli, "give either --mask or --box");
         }
-        if (resample < 0 || resample > 10) {
-            throw new CommandLine.ParameterException(cli, "--resample must be between 0 and 10, got " + resample);
-        }
+        inpaintOptions.validate(cli);
         int[] rect = box == null ? null : parseBox(cli, box);
         input = decodeImage(image);
         int w = input.getWidth();
@@ -100,7 +96,7 @@ final class InpaintCommand extends BatchedPipelineCommand {
     Tensor draw(Pipeline pipeline, int n, long seed) {
         int s = pipeline.imageSize();
         return pipeline.inpaint(Images.toTensor(SquareImages.square(input, s)), maskTensor(s), prompt, n, seed,
-                options.settings(), resample);
+                options.settings(), inpaintOptions.inpainting());
     }
 
     private Tensor maskTensor(int s) {

@@ -38,9 +38,8 @@ final class OutpaintCommand extends BatchedPipelineCommand {
             description = "Pixels to add on each extended side, 1 to " + MAX_PIXELS + " (default: ${DEFAULT-VALUE}).")
     int pixels;
 
-    @Option(names = "--resample", defaultValue = "0", paramLabel = "R", description = "Redo every sampling step R "
-            + "times from its result noised back (RePaint's resampling, 0 to 10) (default: ${DEFAULT-VALUE}).")
-    int resample;
+    @CommandLine.Mixin
+    InpaintOptions inpaintOptions;
 
     private BufferedImage input;
     private Extension extension;
@@ -55,9 +54,7 @@ final class OutpaintCommand extends BatchedPipelineCommand {
         if (pixels < 1 || pixels > MAX_PIXELS) {
             throw new CommandLine.ParameterException(cli, "--pixels must be between 1 and " + MAX_PIXELS + ", got " + pixels);
         }
-        if (resample < 0 || resample > 10) {
-            throw new CommandLine.ParameterException(cli, "--resample must be between 0 and 10, got " + resample);
-        }
+        inpaintOptions.validate(cli);
         extension = Extension.of(side, pixels);
         input = decodeImage(image);
     }
@@ -65,7 +62,7 @@ final class OutpaintCommand extends BatchedPipelineCommand {
     @Override
     Tensor draw(Pipeline pipeline, int n, long seed) {
         return pipeline.outpaint(Images.toTensor(SquareImages.square(input, pipeline.imageSize())), extension, prompt, n,
-                seed, options.settings(), resample);
+                seed, options.settings(), inpaintOptions.inpainting());
     }
 
     /** The sheet starts with the original on the grown canvas, the new band grey. */

@@ -32,6 +32,10 @@ final class PipelineOptions {
     @Option(names = "--steps", paramLabel = "K", description = "Decoder and upsampler sampling steps, at least 2 (default: the model's).")
     Integer steps;
 
+    @Option(names = "--upsampler-steps", paramLabel = "K",
+            description = "Upsampler sampling steps, at least 2, when they differ from --steps (default: --steps, else the model's).")
+    Integer upsamplerSteps;
+
     @Option(names = "--prior-steps", paramLabel = "K", description = "Prior sampling steps, at least 2 (default: the model's).")
     Integer priorSteps;
 
@@ -56,6 +60,7 @@ final class PipelineOptions {
     void validate(CommandLine cli) {
         atLeast(cli, "--steps", steps, 2);
         atLeast(cli, "--prior-steps", priorSteps, 2);
+        atLeast(cli, "--upsampler-steps", upsamplerSteps, 2);
         atLeast(cli, "--best-of", bestOf, 1);
         nonNegative(cli, "--guidance", guidance);
         nonNegative(cli, "--prior-guidance", priorGuidance);
@@ -83,7 +88,8 @@ final class PipelineOptions {
 
     Settings settings() {
         int s = steps == null ? 0 : steps;
-        return new Settings(priorSteps == null ? 0 : priorSteps, s, s, priorGuidance == null ? Double.NaN : priorGuidance,
+        int up = upsamplerSteps != null ? upsamplerSteps : s;
+        return new Settings(priorSteps == null ? 0 : priorSteps, s, up, priorGuidance == null ? Double.NaN : priorGuidance,
                 guidance == null ? Double.NaN : guidance, bestOf == null ? 0 : bestOf, sampler, precision);
     }
 }

@@ -90,4 +90,69 @@ public final class Masks {
         }
         return false;
     }
+
+    /**
+     * A random training mask for an inpainting decoder, S × S values with 1 = repaint: with probability 0.4 a box
+     * (sides a quarter to three quarters of S, anywhere), 0.3 one to four brush strokes (random walks, 2 to 5 px
+     * wide), 0.2 a band along one edge (an eighth to a half of S: outpainting) and 0.1 everything (plain generation).
+     */
+    public static float[] random(java.util.Random random, int size) {
+        float[] m = new float[size * size];
+        double kind = random.nextDouble();
+        if (kind < 0.4) {
+            int w = size / 4 + random.nextInt(size / 2 + 1);
+            int h = size / 4 + random.nextInt(size / 2 + 1);
+            fill(m, size, random.nextInt(size - w + 1), random.nextInt(size - h + 1), w, h);
+        } else if (kind < 0.7) {
+            int strokes = 1 + random.nextInt(4);
+            for (int k = 0; k < strokes; k++) {
+                stroke(m, size, random);
+            }
+        } else if (kind < 0.9) {
+            int band = size / 8 + random.nextInt(size / 2 - size / 8 + 1);
+            switch (random.nextInt(4)) {
+                case 0 -> fill(m, size, 0, 0, band, size);
+                case 1 -> fill(m, size, size - band, 0, band, size);
+                case 2 -> fill(m, size, 0, 0, size, band);
+                default -> fill(m, size, 0, size - band, size, band);
+            }
+        } else {
+            java.util.Arrays.fill(m, 1);
+        }
+        return m;
+    }
+
+    private static void fill(float[] m, int size, int x, int y, int w, int h) {
+        for (int r = y; r < y + h; r++) {
+            for (int c = x; c < x + w; c++) {
+                m[r * size + c] = 1;
+            }
+        }
+    }
+
+    /** A random walk of 4 to 12 segments, each a disc-brushed line. */
+    private static void stroke(float[] m, int size, java.util.Random random) {
+        double x = random.nextInt(size);
+        double y = random.nextInt(size);
+        double radius = 1 + random.nextInt(3);
+        int segments = 4 + random.nextInt(9);
+        double angle = random.nextDouble() * 2 * Math.PI;
+        for (int k = 0; k < segments; k++) {
+            angle += (random.nextDouble() - 0.5) * Math.PI;
+            double length = size / 16.0 + random.nextDouble() * size / 6.0;
+            for (double d = 0; d <= length; d += 0.5) {
+                double px = x + d * Math.cos(angle);
+                double py = y + d * Math.sin(angle);
+                for (int r = (int) Math.floor(py - radius); r <= (int) Math.ceil(py + radius); r++) {
+                    for (int c = (int) Math.floor(px - radius); c <= (int) Math.ceil(px + radius); c++) {
+                        if (r >= 0 && r < size && c >= 0 && c < size && Math.hypot(c - px, r - py) <= radius) {
+                            m[r * size + c] = 1;
+                        }
+                    }
+                }
+            }
+            x = Math.max(0, Math.min(size - 1, x + length * Math.cos(angle)));
+            y = Math.max(0, Math.min(size - 1, y + length * Math.sin(angle)));
+        }
+    }
 }

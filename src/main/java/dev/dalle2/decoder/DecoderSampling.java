@@ -24,13 +24,19 @@ public final class DecoderSampling {
      */
     public static Tensor sample(UNet net, Sampler sampler, double guidance, Tensor embedding, Tensor lowRes,
                                 Tensor noise, Generator g, StepListener listener) {
-        return sample(net, sampler, guidance, embedding, lowRes, noise, g, listener, null);
+        return sample(net, sampler, guidance, embedding, lowRes, noise, g, listener, null, null);
     }
 
-    /** As above, keeping the {@code known} pixels (may be null; see {@link KnownRegion}): inpainting. */
+    /**
+     * As above, for inpainting: keeping the {@code known} pixels (may be null; see {@link KnownRegion}), and giving an
+     * inpainting decoder its {@code inpaint} input ([B, 4, S, S], may be null; {@link UNetDenoiser#INPAINT}).
+     */
     public static Tensor sample(UNet net, Sampler sampler, double guidance, Tensor embedding, Tensor lowRes,
-                                Tensor noise, Generator g, StepListener listener, KnownRegion known) {
+                                Tensor noise, Generator g, StepListener listener, KnownRegion known, Tensor inpaint) {
         Map<String, Tensor> cond = new HashMap<>();
+        if (inpaint != null) {
+            cond.put(UNetDenoiser.INPAINT, inpaint);
+        }
         if (lowRes != null) {
             cond.put(UNetDenoiser.LOW_RES, lowRes);
         }

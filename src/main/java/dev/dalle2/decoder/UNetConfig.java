@@ -17,7 +17,7 @@ import java.util.List;
  * a recipe without one is refused as missing.
  *
  * @param imageSize          side S of the square images it denoises; required
- * @param inChannels         3 for a decoder; 6 for an upsampler (x_t and the upsampled low-res image); required
+ * @param inChannels         3 for a decoder; 6 for an upsampler (x_t and the upsampled low-res image); 7 for an inpainting decoder (x_t, the known image and the mask); required
  * @param outChannels        3 (ε, x₀ or v); default 3
  * @param modelChannels      width of the first level; required
  * @param channelMult        width multiplier per level; level i runs at S / 2^i; required
@@ -38,6 +38,17 @@ import java.util.List;
 public record UNetConfig(int imageSize, int inChannels, int outChannels, int modelChannels, List<Integer> channelMult,
                          int numResBlocks, List<Integer> attentionResolutions, int headWidth, double dropout,
                          int condDim, int condTokens, Double condScale) {
+    /** Input channels an inpainting decoder takes beyond x_t: the known image (3) and the mask (1). */
+    public static final int INPAINT_CHANNELS = 4;
+
+    /**
+     * Whether this is an inpainting decoder (GLIDE): conditioned on an embedding, with x_t's channels and
+     * {@link #INPAINT_CHANNELS} more as input.
+     */
+    public boolean inpainting() {
+        return condDim > 0 && inChannels == outChannels + INPAINT_CHANNELS;
+    }
+
     /** Checks every field: sizes at least 1, an image size that halves once per level, dropout in [0, 1). */
     public UNetConfig {
         condScale = condScale == null ? 1.0 : condScale;

@@ -8,6 +8,7 @@ import dev.dalle2.data.shapes.ShapeScorer;
 import dev.dalle2.io.Images;
 import dev.dalle2.nn.Ops;
 import dev.dalle2.nn.Scopes;
+import dev.dalle2.pipeline.Inpainting;
 import dev.dalle2.pipeline.Pipeline;
 import dev.dalle2.pipeline.Settings;
 import org.bytedeco.pytorch.Tensor;
@@ -44,13 +45,13 @@ public final class InpaintEvaluation {
      * @param seed        seed of the prior's and the samplers' noise
      * @param settings    sampler settings of the pipeline
      * @param count       held-out images to inpaint
-     * @param resamplings RePaint resamplings per step
+     * @param how         the inpainting method and its resamplings
      * @param batch       images per sampling batch
      */
-    public record Request(Path out, long seed, Settings settings, int count, int resamplings, int batch) {
+    public record Request(Path out, long seed, Settings settings, int count, Inpainting how, int batch) {
         public Request {
-            if (count < 1 || batch < 1 || resamplings < 0) {
-                throw new IllegalArgumentException("the count and the batch must be at least 1 and resamplings not negative");
+            if (count < 1 || batch < 1) {
+                throw new IllegalArgumentException("the count and the batch must be at least 1");
             }
         }
     }
@@ -71,16 +72,16 @@ public final class InpaintEvaluation {
      * @param maskedRecall   the same for the masked inputs
      * @param originalRecall the same for the originals
      */
-    public record Result(int images, int size, double outsideError, double bandError, double seamJump, double originalJump,
+    public record Result(String method, int resamplings, int images, int size, double outsideError, double bandError, double seamJump, double originalJump,
                          double generatedJump, ShapesEvaluation inpaintedShapes, ShapesEvaluation generatedShapes,
                          int concepts, double inpaintedRecall, double generatedRecall, double maskedRecall,
                          double originalRecall) {
         /** The printed report. */
-        public String report(Path dataset, int resamplings) {
+        public String report(Path dataset) {
             int m = size / 2;
             StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                    "inpainting %d held-out images of %s (%d px, the middle %dx%d masked, each inpainted from its own caption, "
-                            + "%d resamplings per step):%n", images, dataset, size, m, m, resamplings));
+                    "inpainting %d held-out images of %s (%d px, the middle %dx%d masked, each inpainted from its own caption "
+                            + "by %s, %d resamplings per step):%n", images, dataset, size, m, m, method, resamplings));
             s.append(String.format(Locale.ROOT, "  pixels outside the mask: mean error %.3f (of 255)%n", outsideError));
             s.append(String.format(Locale.ROOT, "  band %d px inside the mask's border: mean error against the original %.1f%n",
                     BAND, bandError));
@@ -139,7 +140,8 @@ public final class InpaintEvaluation {
         });
         Labels concepts = Labels.of(data, data.indices(Split.NONE, false));
         double[] recall = Scopes.freeingNoGrad(() -> recall(pipeline, concepts, chosen, parts));
-        return new Result(count, size, measures.outside / measures.outsideCount, measures.band / measures.bandCount,
+        String method = request.how().usesDecoder(pipeline.hasInpaintingDecoder()) ? "the inpainting decoder" : "RePaint";
+        return new Result(method, request.how().resamplings(), count, size, measures.outside / measures.outsideCount, measures.band / measures.bandCount,
                 measures.jump / measures.jumpCount, measures.originalJump / measures.jumpCount,
                 measures.generatedJump / measures.jumpCount, measures.inpaintedShapes, measures.generatedShapes,
                 concepts.size(), recall[0], recall[1], recall[2], recall[3]);
@@ -178,7 +180,7 @@ public final class InpaintEvaluation {
         }
         Tensor originals = Ops.tensor(pixels, n, 3, size, size);
         long seed = request.seed() + first;
-        Tensor inpainted = quantised(pipeline.inpaint(originals, mask, captions, seed, request.settings(), request.resamplings()));
+        Tensor inpainted = quantised(pipeline.inpaint(originals, mask, captions, seed, request.settings(), request.how()));
         Tensor generated = quantised(pipeline.generate(captions, seed, request.settings()));
         Tensor masked = originals.mul(Ops.add(Ops.mul(mask, -1), 1));
         for (int k = 0; k < n; k++) {

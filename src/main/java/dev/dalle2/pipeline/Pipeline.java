@@ -4,6 +4,7 @@ import dev.dalle2.clip.ClipFolder;
 import dev.dalle2.clip.ClipModel;
 import dev.dalle2.clip.ClipModel.TextFeatures;
 import dev.dalle2.decoder.DecoderSampling;
+import dev.dalle2.decoder.UNetConfig;
 import dev.dalle2.decoder.UNetFolder;
 import dev.dalle2.decoder.Upsampling;
 import dev.dalle2.diffusion.KnownRegion;
@@ -29,27 +30,32 @@ import java.util.List;
 
 /**
  * The whole unCLIP system loaded from a model folder ({@code clip/}, {@code prior/},
- * {@code decoder/}, optionally {@code upsampler/}): text → CLIP text embedding → prior → image
+ * {@code decoder/}, optionally {@code upsampler/} and an inpainting decoder {@code decoder-inpaint/}): text → CLIP text embedding → prior → image
  * embedding → decoder (guided) → upsampler → image. Every method returns images [N, 3, S, S] in
  * [-1, 1] at the upsampler's size (the decoder's without one), in the caller's scope: call them
  * inside {@link Scopes#keepResult} or {@link Scopes#freeing}. Noise comes from a generator seeded by
  * the caller's seed, so equal arguments give equal images.
  */
 public final class Pipeline {
+    /** The optional inpainting decoder's folder in a model folder. */
+    public static final String INPAINT_DECODER = "decoder-inpaint";
     private final Path dir;
     private final ClipFolder clip;
     private final PriorFolder prior;
     private final UNetFolder decoder;
     private final UNetFolder upsampler;
+    private final UNetFolder inpaintDecoder;
     private boolean showProgress = true;
     private final StageTimes times = new StageTimes();
 
-    private Pipeline(Path dir, ClipFolder clip, PriorFolder prior, UNetFolder decoder, UNetFolder upsampler) {
+    private Pipeline(Path dir, ClipFolder clip, PriorFolder prior, UNetFolder decoder, UNetFolder upsampler,
+                     UNetFolder inpaintDecoder) {
         this.dir = dir;
         this.clip = clip;
         this.prior = prior;
         this.decoder = decoder;
         this.upsampler = upsampler;
+        this.inpaintDecoder = inpaintDecoder;
     }
 
     /** Loads a model folder; a missing part is a one-line error naming it. */
@@ -73,7 +79,15 @@ public final class Pipeline {
             throw new IOException(dir + ": the upsampler makes " + upsampler.net().config().imageSize()
                     + " px images from the decoder's " + decoder.net().config().imageSize() + " px ones; expected twice");
         }
-        return new Pipeline(dir, clip, prior, decoder, upsampler);
+        UNetFolder inpaintDecoder = Files.isDirectory(dir.resolve(INPAINT_DECODER))
+                ? UNetFolder.load(dir.resolve(INPAINT_DECODER), "decoder") : null;
+        if (inpaintDecoder != null && (!inpaintDecoder.net().config().inpainting()
+                || inpaintDecoder.net().config().imageSize() != decoder.net().config().imageSize()
+                || inpaintDecoder.net().config().condDim() != d)) {
+            throw new IOException(dir.resolve(INPAINT_DECODER) + ": not an inpainting decoder for this model (it needs "
+                    + (3 + UNetConfig.INPAINT_CHANNELS) + " input channels, the decoder's image size and embedding size)");
+        }
+        return new Pipeline(dir, clip, prior, decoder, upsampler, inpaintDecoder);
     }
 
     /** Whether each network's sampling shows a progress bar (on by default; off when the caller shows its own). */
@@ -171,20 +185,20 @@ public final class Pipeline {
     /**
      * {@code n} inpaintings of {@code image} ([3, S, S] in [-1, 1] at {@link #imageSize}), [n, 3, S, S]: where
      * {@code mask} ([1, S, S]) is 1 the pixels are drawn anew for {@code prompt}, guided by image embeddings the prior
-     * samples for it (RePaint at the decoder's and the upsampler's resolution; each step redone
-     * {@code resamplings} times); where it is 0 they are the input's exactly. A mask of ones is plain generation.
+     * samples for it (by {@code how}'s method; see {@link Inpainting}); where it is 0 they are the input's exactly. A
+     * mask of ones is plain generation.
      */
-    public Tensor inpaint(Tensor image, Tensor mask, String prompt, int n, long seed, Settings settings, int resamplings) {
+    public Tensor inpaint(Tensor image, Tensor mask, String prompt, int n, long seed, Settings settings, Inpainting how) {
         requireImage(image, "image");
         return inpaint(image.unsqueeze(0).expand(n, -1, -1, -1).contiguous(), mask.unsqueeze(0),
-                Collections.nCopies(n, prompt), seed, settings, resamplings);
+                Collections.nCopies(n, prompt), seed, settings, how);
     }
 
     /**
      * One inpainting per prompt, [P, 3, S, S]: image i of {@code images} ([P, 3, S, S]) repainted where its mask
      * (row i of {@code masks}, [P, 1, S, S], or the one mask of [1, 1, S, S]) is 1, for prompt i.
      */
-    public Tensor inpaint(Tensor images, Tensor masks, List<String> prompts, long seed, Settings settings, int resamplings) {
+    public Tensor inpaint(Tensor images, Tensor masks, List<String> prompts, long seed, Settings settings, Inpainting how) {
         int s = imageSize();
         int p = prompts.size();
         if (images.dim() != 4 || images.size(0) != p || images.size(1) != 3 || images.size(2) != s || images.size(3) != s) {
@@ -200,7 +214,8 @@ public final class Pipeline {
             throw new IllegalArgumentException("the mask must hold only 0 (keep) and 1 (repaint)");
         }
         Generator g = Ops.generator(seed);
-        return Scopes.noGrad(() -> inpaint(imageEmbeddings(encodeText(prompts), g, settings), images, masks, resamplings,
+        requireMethod(how);
+        return Scopes.noGrad(() -> inpaint(imageEmbeddings(encodeText(prompts), g, settings), images, masks, how,
                 g, settings));
     }
 
@@ -211,8 +226,9 @@ public final class Pipeline {
      * original first, each with what is already on the canvas as its known region. All windows of an image are
      * guided by the same image embedding from the prior.
      */
-    public Tensor outpaint(Tensor image, Extension extension, String prompt, int n, long seed, Settings settings, int resamplings) {
+    public Tensor outpaint(Tensor image, Extension extension, String prompt, int n, long seed, Settings settings, Inpainting how) {
         requireImage(image, "image");
+        requireMethod(how);
         int s = imageSize();
         int h = s + extension.up() + extension.down();
         int w = s + extension.left() + extension.right();
@@ -234,7 +250,7 @@ public final class Pipeline {
                             Tensor keep = window(known, yx, s);
                             if (Ops.item(keep.min()) < 1) {
                                 window(canvas, yx, s).copy_(inpaint(embeds, window(canvas, yx, s).contiguous(),
-                                        Ops.add(Ops.mul(keep, -1), 1), resamplings, g, settings));
+                                        Ops.add(Ops.mul(keep, -1), 1), how, g, settings));
                                 keep.fill_(Ops.scalar(1));
                             }
                             return null;
@@ -259,6 +275,17 @@ public final class Pipeline {
     /** Copies {@code part} [B, C, S, S] into {@code canvas} at the original's place. */
     private static void place(Tensor canvas, Extension extension, Tensor part) {
         canvas.narrow(2, extension.up(), part.size(2)).narrow(3, extension.left(), part.size(3)).copy_(part);
+    }
+
+    /** Whether this model folder has an inpainting decoder ({@value #INPAINT_DECODER}/). */
+    public boolean hasInpaintingDecoder() {
+        return inpaintDecoder != null;
+    }
+
+    private void requireMethod(Inpainting how) {
+        if (how.usesDecoder(inpaintDecoder != null) && inpaintDecoder == null) {
+            throw new IllegalArgumentException(dir + " has no inpainting decoder (" + INPAINT_DECODER + "/); use the method repaint");
+        }
     }
 
     private void requireImage(Tensor image, String what) {
@@ -298,37 +325,41 @@ public final class Pipeline {
     private Tensor decode(Tensor embeds, boolean sharedNoise, Generator g, Settings settings) {
         long n = embeds.size(0);
         Tensor small = sample("decoder", decoder, embeds, null, noise(g, n, decoder, sharedNoise), g,
-                settings.decoderSteps(), settings.sampler(), settings.decoderGuidance(decoder.sampling().guidance()), settings.bf16(), null);
+                settings.decoderSteps(), settings.sampler(), settings.decoderGuidance(decoder.sampling().guidance()), settings.bf16(), null, null);
         if (upsampler == null) {
             return small;
         }
         return sample("upsampler", upsampler, null, Upsampling.upsample(small), noise(g, n, upsampler, sharedNoise), g,
-                settings.upsamplerSteps(), settings.sampler(), 1.0, settings.bf16(), null);
+                settings.upsamplerSteps(), settings.sampler(), 1.0, settings.bf16(), null, null);
     }
 
     /**
      * Inpaints images [B, 3, S, S] where {@code repaint} [B or 1, 1, S, S] is 1, for image embeddings [B, D]: the
-     * decoder keeps the known pixels at its resolution (a low-resolution pixel is known when all the pixels it
-     * averages are), the upsampler at the full one, and the result is composed with the input at the end so the
+     * inpainting decoder is given the known pixels at its resolution, or the decoder keeps them (RePaint; a
+     * low-resolution pixel is known when all the pixels it averages are), the upsampler keeps them at the full one, and the result is composed with the input at the end so the
      * known pixels are exactly the input's.
      */
-    private Tensor inpaint(Tensor embeds, Tensor images, Tensor repaint, int resamplings, Generator g, Settings settings) {
+    private Tensor inpaint(Tensor embeds, Tensor images, Tensor repaint, Inpainting how, Generator g, Settings settings) {
         long n = embeds.size(0);
         Tensor keep = Ops.add(Ops.mul(repaint, -1), 1);
         Tensor decoderImages = upsampler == null ? images : Upsampling.downsample(images);
         Tensor decoderKeep = upsampler == null ? keep : Ops.avgPool2d(keep, 2).ge(Ops.scalar(1)).to(torch.ScalarType.Float);
-        Tensor out = sample("decoder", decoder, embeds, null, noise(g, n, decoder, false), g, settings.decoderSteps(),
-                settings.sampler(), settings.decoderGuidance(decoder.sampling().guidance()), settings.bf16(),
-                new KnownRegion(decoderImages, decoderKeep, resamplings));
+        boolean model = how.usesDecoder(inpaintDecoder != null);
+        UNetFolder net = model ? inpaintDecoder : decoder;
+        Tensor out = sample("decoder", net, embeds, null, noise(g, n, net, false), g, settings.decoderSteps(),
+                settings.sampler(), settings.decoderGuidance(net.sampling().guidance()), settings.bf16(),
+                model ? null : new KnownRegion(decoderImages, decoderKeep, how.resamplings()),
+                model ? Ops.cat(1, decoderImages.mul(decoderKeep), Ops.add(Ops.mul(decoderKeep, -1), 1)) : null);
         if (upsampler != null) {
             out = sample("upsampler", upsampler, null, Upsampling.upsample(out), noise(g, n, upsampler, false), g,
-                    settings.upsamplerSteps(), settings.sampler(), 1.0, settings.bf16(), new KnownRegion(images, keep, resamplings));
+                    settings.upsamplerSteps(), settings.sampler(), 1.0, settings.bf16(),
+                    new KnownRegion(images, keep, how.resamplings()), null);
         }
         return torch.where(keep.gt(Ops.scalar(0.5)), images, out);
     }
 
     private Tensor sample(String label, UNetFolder net, Tensor embeds, Tensor lowRes, Tensor noise, Generator g,
-                          int steps, String sampler, double guidance, boolean bf16, KnownRegion known) {
+                          int steps, String sampler, double guidance, boolean bf16, KnownRegion known, Tensor inpaint) {
         try (Progress progress = showProgress ? new Progress(label, steps > 0 ? steps : net.sampling().steps()) : null) {
             return times.time(label, () -> {
                 try (Autocast autocast = Autocast.bf16(bf16)) {
@@ -337,7 +368,7 @@ public final class Pipeline {
                                 if (progress != null) {
                                     progress.update(step + 1, "");
                                 }
-                            }, known));
+                            }, known, inpaint));
                 }
             });
         }

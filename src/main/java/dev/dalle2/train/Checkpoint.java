@@ -55,9 +55,32 @@ public final class Checkpoint {
      */
     static void startFrom(String init, boolean resume, Module model, String kind) throws IOException {
         if (init != null && !resume) {
-            NetworkFolder.load(Path.of(init), model);
+            Path dir = Path.of(init);
+            NetworkFolder.loadInto(model, dir.resolve(NetworkFolder.WEIGHTS), widened(NetworkFolder.weights(dir), model, kind));
             System.err.println(kind + ": starting from the weights of " + init);
         }
+    }
+
+    /**
+     * {@code weights} with every tensor that has fewer input channels (dim 1) than the model's tensor of the same
+     * name, and is otherwise of its shape, widened with zeros: a network given more inputs (a decoder fine-tuned for
+     * inpainting) starts as the network it was, ignoring the new inputs until training teaches it to use them.
+     */
+    static Map<String, Tensor> widened(Map<String, Tensor> weights, Module model, String kind) {
+        Map<String, Tensor> out = new LinkedHashMap<>(weights);
+        model.namedParameters().forEach((name, own) -> {
+            Tensor src = weights.get(name);
+            long[] a = src == null ? null : src.shape();
+            long[] b = own.shape();
+            if (a != null && a.length == b.length && a.length >= 2 && a[1] < b[1] && a[0] == b[0]
+                    && java.util.Arrays.equals(java.util.Arrays.copyOfRange(a, 2, a.length), java.util.Arrays.copyOfRange(b, 2, b.length))) {
+                Tensor wide = dev.dalle2.nn.Ops.zeros(b);
+                wide.narrow(1, 0, a[1]).copy_(src);
+                out.put(name, wide);
+                System.err.println(kind + ": " + name + " widened from " + a[1] + " to " + b[1] + " input channels (the new ones zero)");
+            }
+        });
+        return out;
     }
 
     /**

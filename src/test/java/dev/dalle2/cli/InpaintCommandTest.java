@@ -230,4 +230,61 @@ class InpaintCommandTest {
         assertTrue(Files.exists(out.resolve("images/000002.png")));
         assertTrue(Files.exists(out.resolve("captions.jsonl")));
     }
+
+    /** A copy of the shapes model with an inpainting decoder: its decoder widened to 7 input channels (the new ones zero). */
+    private Path modelWithInpaintingDecoder() throws IOException {
+        Path model = dir.resolve("model-inpaint");
+        for (String part : List.of("clip", "prior", "decoder", "upsampler")) {
+            Files.createDirectories(model.resolve(part));
+            try (Stream<Path> files = Files.list(Path.of("models/shapes", part))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, model.resolve(part).resolve(f.getFileName()));
+                }
+            }
+        }
+        Path inpaint = Files.createDirectories(model.resolve("decoder-inpaint"));
+        Files.writeString(inpaint.resolve("config.json"), Files.readString(Path.of("models/shapes/decoder/config.json"))
+                .replace("\"inChannels\" : 3", "\"inChannels\" : 7"));
+        dev.dalle2.nn.Scopes.freeing(() -> {
+            java.util.Map<String, org.bytedeco.pytorch.Tensor> weights =
+                    new java.util.LinkedHashMap<>(dev.dalle2.io.NetworkFolder.weights(Path.of("models/shapes/decoder")));
+            org.bytedeco.pytorch.Tensor conv = weights.get("conv_in.weight");
+            weights.put("conv_in.weight", dev.dalle2.nn.Ops.cat(1, conv,
+                    dev.dalle2.nn.Ops.zeros(conv.size(0), 4, conv.size(2), conv.size(3))));
+            dev.dalle2.io.Safetensors.write(inpaint.resolve("weights.safetensors"), weights, java.util.Map.of());
+            return null;
+        });
+        return model;
+    }
+
+    @Test
+    void theMethodOptionPicksTheInpaintingDecoderOrRePaint() throws IOException {
+        Path input = picture("disc.png", 64, 64);
+        Path model = modelWithInpaintingDecoder();
+        String[] quick = {"--model", model.toString(), "--steps", "2", "--prior-steps", "2", "--best-of", "1", "-n", "1",
+                "--box", "16,16,32,32"};
+        CliRun byDecoder = CliRun.run(Stream.concat(Stream.of("inpaint", input.toString(), "a blue square", "--out",
+                dir.resolve("d").toString()), Stream.of(quick)).toArray(String[]::new));
+        CliRun byRepaint = CliRun.run(Stream.concat(Stream.of("inpaint", input.toString(), "a blue square", "--out",
+                dir.resolve("r").toString(), "--method", "repaint"), Stream.of(quick)).toArray(String[]::new));
+        assertEquals(0, byDecoder.code(), byDecoder.err());
+        assertEquals(0, byRepaint.code(), byRepaint.err());
+        String name = "disc-inpaint-a-blue-square-s0-1.png";
+        assertTrue(Files.mismatch(dir.resolve("d").resolve(name), dir.resolve("r").resolve(name)) >= 0,
+                "the inpainting decoder (the default when the model has one) draws other images than RePaint");
+        BufferedImage in = ImageIO.read(input.toFile());
+        BufferedImage result = ImageIO.read(dir.resolve("d").resolve(name).toFile());
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                if (!(x >= 16 && x < 48 && y >= 16 && y < 48)) {
+                    assertEquals(in.getRGB(x, y), result.getRGB(x, y), "pixel " + x + "," + y + " outside the box");
+                }
+            }
+        }
+        CliRun none = run("inpaint", input.toString(), "x", "--box", "0,0,4,4", "--method", "decoder", "-n", "1",
+                "--out", dir.resolve("n").toString());
+        none.assertOneLineError(1, "models/shapes has no inpainting decoder (decoder-inpaint/); use the method repaint");
+        CliRun.run("inpaint", input.toString(), "x", "--box", "0,0,4,4", "--method", "glide", "--model", "none",
+                "--out", dir.resolve("n").toString()).assertOneLineError(2, "--method must be repaint or decoder, got 'glide'");
+    }
 }
