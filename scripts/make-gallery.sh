@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the pictures of docs/gallery.md with the shipped models: prompts, variations, an
-# interpolation and text diffs, for models/shapes (seen and held-out colour-shape pairs) and models/emoji.
-# Usage: scripts/make-gallery.sh [shapes|emoji|all]   (needs data/shapes and data/emoji for the input images)
+# interpolation, text diffs, inpainting and outpainting, for models/shapes (seen and held-out colour-shape pairs) and models/emoji.
+# Usage: scripts/make-gallery.sh [shapes|emoji|edits|all]   (needs data/shapes and data/emoji for the input images)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 which="${1:-all}"
@@ -56,10 +56,32 @@ emoji() {
       && sheet emoji-edit-face-crying
 }
 
+# Inpainting and outpainting: each sheet is a strip of the input, the input with the part to paint grey, and four
+# results; for the emoji model once by RePaint and once by the inpainting decoder when models/emoji has one.
+edits() {
+  model=models/emoji
+  local face="$here/data/emoji/images/noto/1f60e.png" apple="$here/data/emoji/images/noto/1f34e.png"
+  local methods=(repaint)
+  [ -d "$here/models/emoji/decoder-inpaint" ] && methods+=(decoder)
+  for method in "${methods[@]}"; do
+    run inpaint "$face" --box 8,8,48,24 "an emoji of a smiling face with heart-eyes" --method "$method" -n 4 \
+        && sheet "emoji-inpaint-face-heart-eyes-$method"
+    run inpaint "$apple" --box 16,16,32,32 "an emoji of a green apple" --method "$method" -n 4 \
+        && sheet "emoji-inpaint-apple-green-$method"
+    run outpaint "$apple" --extend right --pixels 32 "an emoji of a red apple" --method "$method" -n 4 \
+        && sheet "emoji-outpaint-apple-right-$method"
+  done
+  model=models/shapes
+  local shape="$here/data/shapes/images/000003.png"
+  run inpaint "$shape" --box 16,16,32,32 "a large yellow star" -n 4 && sheet shapes-inpaint-yellow-star
+  run outpaint "$shape" --extend all --pixels 16 "a small purple circle" -n 4 && sheet shapes-outpaint-all
+}
+
 case "$which" in
   shapes) shapes ;;
   emoji) emoji ;;
-  all) shapes; emoji ;;
-  *) echo "usage: scripts/make-gallery.sh [shapes|emoji|all]" >&2; exit 2 ;;
+  edits) edits ;;
+  all) shapes; emoji; edits ;;
+  *) echo "usage: scripts/make-gallery.sh [shapes|emoji|edits|all]" >&2; exit 2 ;;
 esac
 echo "gallery pictures in $out"

@@ -57,6 +57,8 @@ public final class InpaintEvaluation {
     }
 
     /**
+     * @param method         how the images were inpainted ("RePaint" or "the inpainting decoder")
+     * @param resamplings    RePaint resamplings per step
      * @param images         images inpainted
      * @param size           their side in pixels
      * @param outsideError   mean |inpainted − original| outside the mask, of 255
