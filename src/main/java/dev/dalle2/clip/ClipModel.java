@@ -84,7 +84,12 @@ public final class ClipModel extends Module {
      * @param embedding float32 [B, D]: the projected encoding at the end token, L2-normalised
      * @param mask      bool [B, T]: true for the real tokens, up to and including the end token
      */
-    public record TextFeatures(Tensor tokens, Tensor embedding, Tensor mask) {}
+    public record TextFeatures(Tensor tokens, Tensor embedding, Tensor mask) {
+        /** Each row repeated {@code n} times in a row: [B·n, ...], row i·n + k the copy k of row i. */
+        public TextFeatures repeat(int n) {
+            return new TextFeatures(Ops.repeatRows(tokens, n), Ops.repeatRows(embedding, n), Ops.repeatRows(mask, n));
+        }
+    }
 
     /**
      * @param ids int64 [B, T] with T ≤ contextLength, each row holding the end token (the

@@ -187,6 +187,18 @@ public final class Ops {
         return torch.conv2d(x, weight, new TensorOptional(), new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1}, groups);
     }
 
+    /** Each row of x [B, ...] repeated n times in a row: [B·n, ...], row i·n + k the copy k of row i. */
+    public static Tensor repeatRows(Tensor x, long n) {
+        long[] shape = x.shape();
+        long[] wide = new long[shape.length + 1];
+        wide[0] = shape[0];
+        wide[1] = n;
+        System.arraycopy(shape, 1, wide, 2, shape.length - 1);
+        long[] flat = shape.clone();
+        flat[0] = shape[0] * n;
+        return x.unsqueeze(1).expand(wide).contiguous().reshape(flat);
+    }
+
     public static Tensor cat(long dim, Tensor... parts) {
         return torch.cat(new TensorVector(parts), dim);
     }

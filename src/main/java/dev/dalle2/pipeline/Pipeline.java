@@ -113,9 +113,10 @@ public final class Pipeline {
         return upsampler != null ? upsampler.net().config().imageSize() : decoder.net().config().imageSize();
     }
 
-    /** {@code n} images for {@code prompt}: n image embeddings from the prior, each decoded. */
+    /** {@code n} images for {@code prompt}: its text encoded once, n image embeddings from the prior, each decoded. */
     public Tensor generate(String prompt, int n, long seed, Settings settings) {
-        return generate(Collections.nCopies(n, prompt), seed, settings);
+        Generator g = Ops.generator(seed);
+        return Scopes.noGrad(() -> decode(imageEmbeddings(encodeText(List.of(prompt)).repeat(n), g, settings), false, g, settings));
     }
 
     /** One image per prompt, [P, 3, S, S]: an image embedding from the prior for each, decoded. */
