@@ -21,6 +21,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -44,18 +45,17 @@ public final class Pipeline {
     private final PriorFolder prior;
     private final UNetFolder decoder;
     private final UNetFolder upsampler;
-    private final UNetFolder inpaintDecoder;
+    /** The inpainting decoder, loaded when an inpainting first needs it (so generating does not pay for it). */
+    private UNetFolder inpaintDecoder;
     private boolean showProgress = true;
     private final StageTimes times = new StageTimes();
 
-    private Pipeline(Path dir, ClipFolder clip, PriorFolder prior, UNetFolder decoder, UNetFolder upsampler,
-                     UNetFolder inpaintDecoder) {
+    private Pipeline(Path dir, ClipFolder clip, PriorFolder prior, UNetFolder decoder, UNetFolder upsampler) {
         this.dir = dir;
         this.clip = clip;
         this.prior = prior;
         this.decoder = decoder;
         this.upsampler = upsampler;
-        this.inpaintDecoder = inpaintDecoder;
     }
 
     /** Loads a model folder; a missing part is a one-line error naming it. */
@@ -79,15 +79,7 @@ public final class Pipeline {
             throw new IOException(dir + ": the upsampler makes " + upsampler.net().config().imageSize()
                     + " px images from the decoder's " + decoder.net().config().imageSize() + " px ones; expected twice");
         }
-        UNetFolder inpaintDecoder = Files.isDirectory(dir.resolve(INPAINT_DECODER))
-                ? UNetFolder.load(dir.resolve(INPAINT_DECODER), "decoder") : null;
-        if (inpaintDecoder != null && (!inpaintDecoder.net().config().inpainting()
-                || inpaintDecoder.net().config().imageSize() != decoder.net().config().imageSize()
-                || inpaintDecoder.net().config().condDim() != d)) {
-            throw new IOException(dir.resolve(INPAINT_DECODER) + ": not an inpainting decoder for this model (it needs "
-                    + (3 + UNetConfig.INPAINT_CHANNELS) + " input channels, the decoder's image size and embedding size)");
-        }
-        return new Pipeline(dir, clip, prior, decoder, upsampler, inpaintDecoder);
+        return new Pipeline(dir, clip, prior, decoder, upsampler);
     }
 
     /** Whether each network's sampling shows a progress bar (on by default; off when the caller shows its own). */
@@ -280,12 +272,34 @@ public final class Pipeline {
 
     /** Whether this model folder has an inpainting decoder ({@value #INPAINT_DECODER}/). */
     public boolean hasInpaintingDecoder() {
-        return inpaintDecoder != null;
+        return Files.isDirectory(dir.resolve(INPAINT_DECODER));
     }
 
+    /**
+     * Fails when {@code how} needs an inpainting decoder this folder does not have; loads it (once) when it does (a
+     * folder that does not fit this model is an error naming it).
+     */
     private void requireMethod(Inpainting how) {
-        if (how.usesDecoder(inpaintDecoder != null) && inpaintDecoder == null) {
+        if (!how.usesDecoder(hasInpaintingDecoder())) {
+            return;
+        }
+        if (!hasInpaintingDecoder()) {
             throw new IllegalArgumentException(dir + " has no inpainting decoder (" + INPAINT_DECODER + "/); use the method repaint");
+        }
+        if (inpaintDecoder == null) {
+            Path folder = dir.resolve(INPAINT_DECODER);
+            UNetFolder loaded;
+            try {
+                loaded = UNetFolder.load(folder, "decoder");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            UNetConfig c = loaded.net().config();
+            if (!c.inpainting() || c.imageSize() != decoder.net().config().imageSize() || c.condDim() != decoder.net().config().condDim()) {
+                throw new IllegalArgumentException(folder + ": not an inpainting decoder for this model (it needs "
+                        + (3 + UNetConfig.INPAINT_CHANNELS) + " input channels, the decoder's image size and embedding size)");
+            }
+            inpaintDecoder = loaded;
         }
     }
 
@@ -345,7 +359,7 @@ public final class Pipeline {
         Tensor keep = Ops.add(Ops.mul(repaint, -1), 1);
         Tensor decoderImages = upsampler == null ? images : Upsampling.downsample(images);
         Tensor decoderKeep = upsampler == null ? keep : Ops.avgPool2d(keep, 2).ge(Ops.scalar(1)).to(torch.ScalarType.Float);
-        boolean model = how.usesDecoder(inpaintDecoder != null);
+        boolean model = how.usesDecoder(hasInpaintingDecoder());
         UNetFolder net = model ? inpaintDecoder : decoder;
         Tensor out = sample("decoder", net, embeds, null, noise(g, n, net, false), g, settings.decoderSteps(),
                 settings.sampler(), settings.decoderGuidance(net.sampling().guidance()), settings.bf16(),
