@@ -158,10 +158,8 @@ abstract class PipelineCommand implements Callable<Integer> {
     /** The {@code --timings} line: seconds per part, the rest of this call as "other". */
     private String timings(double loadSeconds, Pipeline pipeline, double seconds) {
         StringBuilder line = new StringBuilder("timings:");
-        java.time.Instant processStart = ProcessHandle.current().info().startInstant().orElse(null);
-        if (processStart != null) {
-            line.append(String.format(Locale.ROOT, " JVM start %.2f s,", (Main.ENTERED - processStart.toEpochMilli()) / 1e3));
-        }
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        line.append(String.format(Locale.ROOT, " JVM start %.2f s,", (Main.ENTERED - jvmStart) / 1e3));
         line.append(String.format(Locale.ROOT, " loading %.2f s,", loadSeconds));
         double accounted = loadSeconds + pngSeconds;
         for (var stage : pipeline.times().seconds().entrySet()) {

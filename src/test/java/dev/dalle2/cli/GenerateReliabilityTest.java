@@ -157,6 +157,16 @@ class GenerateReliabilityTest {
     }
 
     @Test
+    void timingsNameEveryStage() {
+        CliRun run = CliRun.run(concat(new String[] {"generate", "a red circle", "--out", dir.resolve("t").toString(),
+                "-n", "1", "--timings"}, FAST));
+        assertEquals(0, run.code(), run.err());
+        String line = run.out().lines().filter(l -> l.startsWith("timings:")).findFirst().orElseThrow();
+        assertTrue(line.matches("timings: JVM start [0-9.]+ s, loading [0-9.]+ s, CLIP [0-9.]+ s, prior [0-9.]+ s, "
+                + "decoder [0-9.]+ s, upsampler [0-9.]+ s, PNG writing [0-9.]+ s, other -?[0-9.]+ s"), line);
+    }
+
+    @Test
     void promptsThatDifferOnlyInWhatAFileNameDropsGetTheirOwnNames() {
         assertEquals("a-red-circle", PipelineCommand.slug("A red circle!"));
         assertNotEquals(PipelineCommand.slug("a red circle"), PipelineCommand.slug("a 🍎 red circle"));
