@@ -17,9 +17,6 @@ import java.io.PrintWriter;
                 InfoCommand.class, InspectCommand.class, TokenizeCommand.class, TrainCommand.class, EmbedCommand.class,
                 DataCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    /** When {@code main} was entered (ms since the epoch): the end of the JVM's start, for {@code --timings}. */
-    static final long ENTERED = System.currentTimeMillis();
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

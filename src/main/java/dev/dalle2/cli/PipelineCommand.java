@@ -51,7 +51,8 @@ abstract class PipelineCommand implements Callable<Integer> {
     PipelineOptions options;
 
     @picocli.CommandLine.Option(names = "--timings",
-            description = "Print where the time went: JVM start, loading, CLIP, prior, decoder, upsampler, PNG writing.")
+            description = "Print where this call's time went: loading, CLIP, prior, decoder, upsampler, PNG writing "
+                    + "(the JVM's start is the wall time less the time the command prints).")
     boolean timings;
 
     /** Seconds spent writing PNGs in this call. */
@@ -155,11 +156,12 @@ abstract class PipelineCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The {@code --timings} line: seconds per part, the rest of this call as "other". */
+    /**
+     * The {@code --timings} line: seconds per part of this call, the rest as "other". The JVM's start comes before the
+     * call and is not in it (a JVM cannot time its own start to better than its boot clock's second).
+     */
     private String timings(double loadSeconds, Pipeline pipeline, double seconds) {
         StringBuilder line = new StringBuilder("timings:");
-        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        line.append(String.format(Locale.ROOT, " JVM start %.2f s,", (Main.ENTERED - jvmStart) / 1e3));
         line.append(String.format(Locale.ROOT, " loading %.2f s,", loadSeconds));
         double accounted = loadSeconds + pngSeconds;
         for (var stage : pipeline.times().seconds().entrySet()) {
