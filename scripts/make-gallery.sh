@@ -72,8 +72,8 @@ edits() {
         && sheet "emoji-outpaint-apple-right-$method"
   done
   model=models/shapes
-  local shape="$here/data/shapes/images/000003.png"
-  run inpaint "$shape" --box 16,16,32,32 "a large yellow star" -n 4 && sheet shapes-inpaint-yellow-star
+  local shape="$here/data/shapes/images/000003.png"  # 32 px: the box is its middle
+  run inpaint "$shape" --box 8,8,16,16 "a large yellow star" -n 4 && sheet shapes-inpaint-yellow-star
   run outpaint "$shape" --extend all --pixels 16 "a small purple circle" -n 4 && sheet shapes-outpaint-all
 }
 

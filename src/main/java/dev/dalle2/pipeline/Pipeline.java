@@ -364,7 +364,7 @@ public final class Pipeline {
         Tensor out = sample("decoder", net, embeds, null, noise(g, n, net, false), g, settings.decoderSteps(),
                 settings.sampler(), settings.decoderGuidance(net.sampling().guidance()), settings.bf16(),
                 model ? null : new KnownRegion(decoderImages, decoderKeep, how.resamplings()),
-                model ? Ops.cat(1, decoderImages.mul(decoderKeep), Ops.add(Ops.mul(decoderKeep, -1), 1)) : null);
+                model ? Ops.cat(1, decoderImages.mul(decoderKeep), Ops.add(Ops.mul(decoderKeep, -1), 1).expand(n, -1, -1, -1)) : null);
         if (upsampler != null) {
             out = sample("upsampler", upsampler, null, Upsampling.upsample(out), noise(g, n, upsampler, false), g,
                     settings.upsamplerSteps(), settings.sampler(), 1.0, settings.bf16(),

@@ -261,7 +261,7 @@ class InpaintCommandTest {
     void theMethodOptionPicksTheInpaintingDecoderOrRePaint() throws IOException {
         Path input = picture("disc.png", 64, 64);
         Path model = modelWithInpaintingDecoder();
-        String[] quick = {"--model", model.toString(), "--steps", "2", "--prior-steps", "2", "--best-of", "1", "-n", "1",
+        String[] quick = {"--model", model.toString(), "--steps", "2", "--prior-steps", "2", "--best-of", "1", "-n", "2",
                 "--box", "16,16,32,32"};
         CliRun byDecoder = CliRun.run(Stream.concat(Stream.of("inpaint", input.toString(), "a blue square", "--out",
                 dir.resolve("d").toString()), Stream.of(quick)).toArray(String[]::new));

@@ -67,7 +67,7 @@ class RecipeBaseTest {
         Map<String, String> bases = Map.of("emoji-decoder-long.yaml", "emoji-decoder.yaml",
                 "emoji-decoder-stage3.yaml", "emoji-decoder.yaml", "emoji-decoder-minsnr.yaml", "emoji-decoder.yaml",
                 "emoji-decoder-wide.yaml", "emoji-decoder.yaml", "emoji-prior-long.yaml", "emoji-prior.yaml",
-                "emoji-prior-dropout.yaml", "emoji-prior.yaml");
+                "emoji-prior-dropout.yaml", "emoji-prior.yaml", "emoji-decoder-inpaint.yaml", "emoji-decoder.yaml");
         for (var variant : bases.entrySet()) {
             assertEquals(List.of(CONFIGS.resolve(variant.getKey()), CONFIGS.resolve(variant.getValue()).toAbsolutePath()),
                     ConfigFile.chain(CONFIGS.resolve(variant.getKey())), variant.getKey());
