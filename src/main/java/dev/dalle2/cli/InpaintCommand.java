@@ -19,7 +19,8 @@ import java.util.List;
 /** {@code dalle2 inpaint IMAGE --mask MASK "PROMPT"}: repaint part of an image from a prompt. */
 @Command(name = "inpaint", mixinStandardHelpOptions = true,
         description = "Inpaint an image: repaint the part a mask marks (white = repaint) or a --box, from a prompt; "
-                + "the rest stays exactly as it is. Training-free (RePaint): works with any decoder.")
+                + "the rest stays exactly as it is. By RePaint (training-free, any decoder) or the model's inpainting "
+                + "decoder when it has one (--method).")
 final class InpaintCommand extends BatchedPipelineCommand {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to inpaint (PNG, JPEG, BMP or GIF), "
             + "centre-cropped to a square and scaled to the model's size.")
