@@ -109,7 +109,7 @@ final class InpaintCommand extends BatchedPipelineCommand {
     List<BufferedImage> sheetLead(Pipeline pipeline) {
         int s = pipeline.imageSize();
         Tensor image = Images.toTensor(SquareImages.square(input, s));
-        Tensor masked = image.mul(Ops.add(Ops.mul(maskTensor(s), -1), 1));
+        Tensor masked = image.mul(Ops.oneMinus(maskTensor(s)));
         return List.of(Images.toImage(image), Images.toImage(masked));
     }
 

@@ -50,7 +50,7 @@ abstract class PipelineCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions options;
 
-    @picocli.CommandLine.Option(names = "--timings",
+    @CommandLine.Option(names = "--timings",
             description = "Print where this call's time went: loading, CLIP, prior, decoder, upsampler, PNG writing "
                     + "(the JVM's start is the wall time less the time the command prints).")
     boolean timings;

@@ -14,8 +14,6 @@ import java.util.Map;
  */
 public final class DdimSampler extends Sampler {
     private final double eta;
-    private final double[] alphasCumprod;
-    private final double[] alphasCumprodPrev;
 
     /** Samples on {@code diffusion}'s schedule, processing every x̂₀ with {@code x0Processing}; η ≥ 0. */
     public DdimSampler(GaussianDiffusion diffusion, X0Processing x0Processing, double eta) {
@@ -24,8 +22,6 @@ public final class DdimSampler extends Sampler {
             throw new IllegalArgumentException("eta must be >= 0, got " + eta);
         }
         this.eta = eta;
-        alphasCumprod = diffusion.schedule().alphasCumprod();
-        alphasCumprodPrev = diffusion.schedule().alphasCumprodPrev();
     }
 
     @Override

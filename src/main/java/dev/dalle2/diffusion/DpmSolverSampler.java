@@ -30,14 +30,9 @@ import java.util.Map;
  * the batch dimension, [2B, ...].
  */
 public final class DpmSolverSampler extends Sampler {
-    private final double[] alphasCumprod;
-    private final double[] alphasCumprodPrev;
-
     /** Samples on {@code diffusion}'s schedule, processing every x̂₀ with {@code x0Processing}. */
     public DpmSolverSampler(GaussianDiffusion diffusion, X0Processing x0Processing) {
         super(diffusion, x0Processing);
-        alphasCumprod = diffusion.schedule().alphasCumprod();
-        alphasCumprodPrev = diffusion.schedule().alphasCumprodPrev();
     }
 
     /** [x_T; x_T]: the second half is a placeholder, never read before the first step writes x̂₀ there. */

@@ -18,8 +18,10 @@ import java.util.Map;
 public abstract class Sampler {
     protected final GaussianDiffusion diffusion;
     private final X0Processing x0Processing;
-    private final double[] alphasCumprod;
-    private final double[] alphasCumprodPrev;
+    /** ᾱ_t at each index of the (respaced) schedule. */
+    protected final double[] alphasCumprod;
+    /** ᾱ at the index before each one (1 before index 0). */
+    protected final double[] alphasCumprodPrev;
 
     protected Sampler(GaussianDiffusion diffusion, X0Processing x0Processing) {
         this.diffusion = diffusion;

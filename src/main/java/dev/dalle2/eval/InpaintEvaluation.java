@@ -184,7 +184,7 @@ public final class InpaintEvaluation {
         long seed = request.seed() + first;
         Tensor inpainted = quantised(pipeline.inpaint(originals, mask, captions, seed, request.settings(), request.how()));
         Tensor generated = quantised(pipeline.generate(captions, seed, request.settings()));
-        Tensor masked = originals.mul(Ops.add(Ops.mul(mask, -1), 1));
+        Tensor masked = originals.mul(Ops.oneMinus(mask));
         for (int k = 0; k < n; k++) {
             int i = k;
             written.add(inpainted.get(i), captions.get(i));

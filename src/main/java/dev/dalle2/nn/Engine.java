@@ -50,7 +50,7 @@ public final class Engine {
     /**
      * Whether bf16 arithmetic is native here, so that autocast makes convolutions and matmuls faster rather than
      * slower: a CUDA device, or a CPU whose flags in /proc/cpuinfo include {@code avx512_bf16} or {@code amx_bf16}
-     * (elsewhere bf16 is emulated in fp32 and costs time).
+     * (elsewhere bf16 may be emulated in fp32, so it is not assumed to be faster).
      */
     public static synchronized boolean nativeBf16() {
         if (nativeBf16 == null) {

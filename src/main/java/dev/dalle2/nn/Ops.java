@@ -187,6 +187,11 @@ public final class Ops {
         return torch.conv2d(x, weight, new TensorOptional(), new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1}, groups);
     }
 
+    /** 1 − x, elementwise: a keep mask from a repaint mask and back. */
+    public static Tensor oneMinus(Tensor x) {
+        return add(mul(x, -1), 1);
+    }
+
     /** Each row of x [B, ...] repeated n times in a row: [B·n, ...], row i·n + k the copy k of row i. */
     public static Tensor repeatRows(Tensor x, long n) {
         long[] shape = x.shape();

@@ -243,7 +243,7 @@ public final class Pipeline {
                             Tensor keep = window(known, yx, s);
                             if (Ops.item(keep.min()) < 1) {
                                 window(canvas, yx, s).copy_(inpaint(embeds, window(canvas, yx, s).contiguous(),
-                                        Ops.add(Ops.mul(keep, -1), 1), how, g, settings));
+                                        Ops.oneMinus(keep), how, g, settings));
                                 keep.fill_(Ops.scalar(1));
                             }
                             return null;
@@ -356,7 +356,7 @@ public final class Pipeline {
      */
     private Tensor inpaint(Tensor embeds, Tensor images, Tensor repaint, Inpainting how, Generator g, Settings settings) {
         long n = embeds.size(0);
-        Tensor keep = Ops.add(Ops.mul(repaint, -1), 1);
+        Tensor keep = Ops.oneMinus(repaint);
         Tensor decoderImages = upsampler == null ? images : Upsampling.downsample(images);
         Tensor decoderKeep = upsampler == null ? keep : Ops.avgPool2d(keep, 2).ge(Ops.scalar(1)).to(torch.ScalarType.Float);
         boolean model = how.usesDecoder(hasInpaintingDecoder());
@@ -364,7 +364,7 @@ public final class Pipeline {
         Tensor out = sample("decoder", net, embeds, null, noise(g, n, net, false), g, settings.decoderSteps(),
                 settings.sampler(), settings.decoderGuidance(net.sampling().guidance()), settings.bf16(),
                 model ? null : new KnownRegion(decoderImages, decoderKeep, how.resamplings()),
-                model ? Ops.cat(1, decoderImages.mul(decoderKeep), Ops.add(Ops.mul(decoderKeep, -1), 1).expand(n, -1, -1, -1)) : null);
+                model ? Ops.cat(1, decoderImages.mul(decoderKeep), Ops.oneMinus(decoderKeep).expand(n, -1, -1, -1)) : null);
         if (upsampler != null) {
             out = sample("upsampler", upsampler, null, Upsampling.upsample(out), noise(g, n, upsampler, false), g,
                     settings.upsamplerSteps(), settings.sampler(), 1.0, settings.bf16(),

@@ -7,6 +7,7 @@ import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.io.OptimizerArchive;
 import dev.dalle2.io.Safetensors;
 import dev.dalle2.nn.Module;
+import dev.dalle2.nn.Ops;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.Tensor;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +75,8 @@ public final class Checkpoint {
             long[] a = src == null ? null : src.shape();
             long[] b = own.shape();
             if (a != null && a.length == b.length && a.length >= 2 && a[1] < b[1] && a[0] == b[0]
-                    && java.util.Arrays.equals(java.util.Arrays.copyOfRange(a, 2, a.length), java.util.Arrays.copyOfRange(b, 2, b.length))) {
-                Tensor wide = dev.dalle2.nn.Ops.zeros(b);
+                    && Arrays.equals(Arrays.copyOfRange(a, 2, a.length), Arrays.copyOfRange(b, 2, b.length))) {
+                Tensor wide = Ops.zeros(b);
                 wide.narrow(1, 0, a[1]).copy_(src);
                 out.put(name, wide);
                 System.err.println(kind + ": " + name + " widened from " + a[1] + " to " + b[1] + " input channels (the new ones zero)");

@@ -64,7 +64,7 @@ public final class DecoderTask extends UNetTask {
 
     /** [B, 4, S, S]: the images with the masked part zeroed, then the mask (1 = to paint). */
     static Tensor inpaintInput(Tensor images, Tensor mask) {
-        return Ops.cat(1, images.mul(Ops.add(Ops.mul(mask, -1), 1)), mask);
+        return Ops.cat(1, images.mul(Ops.oneMinus(mask)), mask);
     }
 
     @Override
