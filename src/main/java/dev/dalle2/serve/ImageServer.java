@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -538,10 +537,5 @@ public final class ImageServer implements AutoCloseable {
             t = t.getCause();
         }
         return firstLine(t.getMessage() != null ? t.getMessage() : t.toString());
-    }
-
-    @SuppressWarnings("unused")
-    private static CompletableFuture<Void> done() {
-        return CompletableFuture.completedFuture(null);
     }
 }
