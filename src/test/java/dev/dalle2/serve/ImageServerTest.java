@@ -43,14 +43,14 @@ class ImageServerTest {
     static Pipeline pipeline;
     static ImageServer server;
     static ApiClient api;
-    static JsonNode documented;
+    /** The fields OpenAI's documentation lists for its images responses and errors (a copy, see the file). */
+    static final JsonNode documented = documented();
 
     @BeforeAll
     static void start() throws IOException {
         pipeline = Pipeline.load(Path.of("models/shapes"));
         server = ImageServer.start(pipeline, ServerOptions.DEFAULT.withPort(0));
         api = new ApiClient(server.url(), null);
-        documented = ApiClient.JSON.readTree(ImageServerTest.class.getResourceAsStream("openai-images-api.json"));
     }
 
     @AfterAll
@@ -351,6 +351,14 @@ class ImageServerTest {
     }
 
     // ---- helpers ----
+
+    private static JsonNode documented() {
+        try {
+            return ApiClient.JSON.readTree(ImageServerTest.class.getResourceAsStream("openai-images-api.json"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private static ApiClient.Reply call(ApiClient client, String body) {
         try {
