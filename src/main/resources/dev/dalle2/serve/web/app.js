@@ -369,7 +369,7 @@ async function startInterpolation() {
   delete params.n;
   const [first, second] = selected.map((tile) => tile.dataset.src);
   for (const tile of [...selected]) toggleSelected(tile, false);
-  runJob({ kind: 'interpolation', title: `interpolation, ${frames ?? 'default'} frames`, prompt: '' }, async (signal) =>
+  runJob({ kind: 'interpolation', title: frames ? `interpolation, ${frames} frames` : 'interpolation', prompt: '' }, async (signal) =>
     postForm('/api/jobs/interpolations',
       formOf({ image: await toBlob(first), image2: await toBlob(second), frames, ...params }), signal));
 }
@@ -421,12 +421,25 @@ function maskPoint(event) {
   };
 }
 
+/** The brush's paint: a grey checkerboard, the usual picture of "transparent", visible on any image. */
+function checkerboard(ctx) {
+  const tile = document.createElement('canvas');
+  tile.width = tile.height = 4;
+  const g = tile.getContext('2d');
+  g.fillStyle = '#ffffff';
+  g.fillRect(0, 0, 4, 4);
+  g.fillStyle = '#b4b4b4';
+  g.fillRect(0, 0, 2, 2);
+  g.fillRect(2, 2, 2, 2);
+  return ctx.createPattern(tile, 'repeat');
+}
+
 /** Paints a brush stroke on the mask from the last point to this one. */
 function paintTo(point) {
   const ctx = $('editor-mask').getContext('2d');
   const size = Number($('brush-size').value);
   const from = editor.last || point;
-  ctx.strokeStyle = ctx.fillStyle = '#ff1f5a';
+  ctx.strokeStyle = ctx.fillStyle = checkerboard(ctx);
   ctx.lineWidth = size;
   ctx.lineCap = 'round';
   ctx.beginPath();
@@ -598,7 +611,7 @@ function generate(event) {
 /** Wires up the page and shows the stored history. */
 function start() {
   $('api-key').value = localStorage.getItem(API_KEY_KEY) || '';
-  $('api-key').addEventListener('change', () => localStorage.setItem(API_KEY_KEY, $('api-key').value.trim()));
+  $('api-key').addEventListener('input', () => localStorage.setItem(API_KEY_KEY, $('api-key').value.trim()));
   $('generate-form').addEventListener('submit', generate);
   $('error-close').addEventListener('click', clearError);
   $('interpolate').addEventListener('click', startInterpolation);
