@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 @Command(name = "dalle2", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "DALL-E 2 (unCLIP) text-to-image in Java.",
         subcommands = {GenerateCommand.class, VaryCommand.class, InterpolateCommand.class, EditCommand.class,
-                InpaintCommand.class, OutpaintCommand.class,
+                InpaintCommand.class, OutpaintCommand.class, ServeCommand.class,
                 InfoCommand.class, InspectCommand.class, TokenizeCommand.class, TrainCommand.class, EmbedCommand.class,
                 DataCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

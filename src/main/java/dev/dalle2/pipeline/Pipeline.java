@@ -8,6 +8,7 @@ import dev.dalle2.decoder.UNetConfig;
 import dev.dalle2.decoder.UNetFolder;
 import dev.dalle2.decoder.Upsampling;
 import dev.dalle2.diffusion.KnownRegion;
+import dev.dalle2.diffusion.SamplingConfig;
 import dev.dalle2.io.NetworkFolder;
 import dev.dalle2.io.Texts;
 import dev.dalle2.io.Progress;
@@ -48,6 +49,8 @@ public final class Pipeline {
     /** The inpainting decoder, loaded when an inpainting first needs it (so generating does not pay for it). */
     private UNetFolder inpaintDecoder;
     private boolean showProgress = true;
+    /** Told of every sampling step, or null. */
+    private StageListener listener;
     private final StageTimes times = new StageTimes();
 
     private Pipeline(Path dir, ClipFolder clip, PriorFolder prior, UNetFolder decoder, UNetFolder upsampler) {
@@ -87,6 +90,15 @@ public final class Pipeline {
         showProgress = show;
     }
 
+    /**
+     * Tells {@code listener} (null for none) of every sampling step of the calls that follow: the stage, the steps
+     * done and the stage's total. An unchecked exception it throws stops the call (after freeing what it made) and
+     * comes out of it: how a server cancels a job whose client has gone.
+     */
+    public void onStep(StageListener listener) {
+        this.listener = listener;
+    }
+
     /** The seconds this pipeline has spent in each stage so far. */
     public StageTimes times() {
         return times;
@@ -98,6 +110,16 @@ public final class Pipeline {
 
     public ClipFolder clip() {
         return clip;
+    }
+
+    /** Whether the decoder's images are upsampled (the folder has an {@code upsampler/}). */
+    public boolean hasUpsampler() {
+        return upsampler != null;
+    }
+
+    /** The decoder folder's own sampling settings (its steps and guidance scale are what {@link Settings#DEFAULTS} uses). */
+    public SamplingConfig decoderSampling() {
+        return decoder.sampling();
     }
 
     /** Side of the images this pipeline makes. */
@@ -120,9 +142,11 @@ public final class Pipeline {
     /** Image embeddings [B, D] the prior samples for text features (best of N candidates, N from the settings or the folder). */
     public Tensor imageEmbeddings(TextFeatures text, Generator g, Settings settings) {
         boolean tokens = prior.net().config().textWidth() > 0;
+        StageListener told = listener;
         return times.time("prior", () -> requireFinite(prior.dir(), "prior", "image embeddings", PriorSampling.sample(prior.net(), prior.sampler(settings.priorSteps(), settings.sampler()),
                 settings.priorGuidance(prior.sampling().guidance()), settings.bestOf(prior.bestOf()), text.embedding(),
-                tokens ? text.tokens() : null, tokens ? text.mask() : null, g)));
+                tokens ? text.tokens() : null, tokens ? text.mask() : null, g,
+                told == null ? null : (step, total) -> told.onStep("prior", step + 1, total))));
     }
 
     /** One image per CLIP image embedding [B, D] (unit rows), [B, 3, S, S]: the decoder and upsampler alone. */
@@ -382,6 +406,9 @@ public final class Pipeline {
                             guidance, embeds, lowRes, noise, g, (step, total) -> {
                                 if (progress != null) {
                                     progress.update(step + 1, "");
+                                }
+                                if (listener != null) {
+                                    listener.onStep(label, step + 1, total);
                                 }
                             }, known, inpaint));
                 }

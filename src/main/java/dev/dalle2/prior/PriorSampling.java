@@ -3,6 +3,7 @@ package dev.dalle2.prior;
 import dev.dalle2.diffusion.ClassifierFreeGuidance;
 import dev.dalle2.diffusion.Denoiser;
 import dev.dalle2.diffusion.Sampler;
+import dev.dalle2.diffusion.StepListener;
 import dev.dalle2.diffusion.SamplingConfig;
 import dev.dalle2.nn.Ops;
 import org.bytedeco.pytorch.Generator;
@@ -44,6 +45,12 @@ public final class PriorSampling {
      */
     public static Tensor sample(DiffusionPrior prior, Sampler sampler, double guidance, int candidates, Tensor textEmbed,
                                 Tensor textTokens, Tensor textMask, Generator g) {
+        return sample(prior, sampler, guidance, candidates, textEmbed, textTokens, textMask, g, null);
+    }
+
+    /** As above, telling {@code listener} (may be null) of every step. */
+    public static Tensor sample(DiffusionPrior prior, Sampler sampler, double guidance, int candidates, Tensor textEmbed,
+                                Tensor textTokens, Tensor textMask, Generator g, StepListener listener) {
         checkCandidates(candidates);
         long rows = candidates * textEmbed.size(0);
         Map<String, Tensor> cond = PriorDenoiser.conditions(repeat(DiffusionPrior.toDiffusionSpace(textEmbed), candidates),
@@ -56,7 +63,7 @@ public final class PriorSampling {
             uncond.put(PriorDenoiser.DROP_TEXT, notDropped.logical_not());
             model = new ClassifierFreeGuidance(model, uncond, guidance);
         }
-        return sample(model, sampler, cond, textEmbed, candidates, g);
+        return sample(model, sampler, cond, textEmbed, candidates, g, listener);
     }
 
     /**
@@ -65,10 +72,15 @@ public final class PriorSampling {
      */
     static Tensor sample(Denoiser model, Sampler sampler, Map<String, Tensor> cond, Tensor textEmbed, int candidates,
                          Generator g) {
+        return sample(model, sampler, cond, textEmbed, candidates, g, null);
+    }
+
+    private static Tensor sample(Denoiser model, Sampler sampler, Map<String, Tensor> cond, Tensor textEmbed, int candidates,
+                                 Generator g, StepListener listener) {
         checkCandidates(candidates);
         long b = textEmbed.size(0);
         long d = textEmbed.size(1);
-        Tensor x = sampler.sample(model, new long[] {candidates * b, d}, cond, g, null);
+        Tensor x = sampler.sample(model, new long[] {candidates * b, d}, cond, g, listener);
         return bestOf(DiffusionPrior.fromDiffusionSpace(x).reshape(candidates, b, d), textEmbed);
     }
 
