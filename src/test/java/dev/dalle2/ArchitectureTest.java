@@ -47,7 +47,8 @@ class ArchitectureTest {
             Map.entry("pipeline", union(MODELS, DATA, Set.of("embed"))),
             Map.entry("eval", union(MODELS, DATA, Set.of("embed", "pipeline"))),
             Map.entry("train", union(MODELS, DATA, Set.of("embed", "pipeline", "eval"))),
-            Map.entry("cli", union(MODELS, DATA, Set.of("embed", "pipeline", "eval", "train"))));
+            Map.entry("serve", union(MODELS, DATA, Set.of("pipeline"))),
+            Map.entry("cli", union(MODELS, DATA, Set.of("embed", "pipeline", "eval", "train", "serve"))));
 
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.dalle2\\.((?:[a-z]+\\.)*?[a-z]+)\\.[A-Z]", Pattern.MULTILINE);
     private static final Pattern NATIVE = Pattern.compile(
