@@ -12,6 +12,8 @@ import dev.dalle2.pipeline.StageListener;
 import org.bytedeco.pytorch.Tensor;
 
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -96,10 +98,16 @@ final class Renderer {
         return out;
     }
 
+    /**
+     * A PNG in memory. Through a memory-cached stream: ImageIO's default for an OutputStream caches in a temporary file
+     * and registers a shutdown hook for it, which fails while the JVM shuts down (a job finishing after SIGTERM).
+     */
     static byte[] png(BufferedImage image) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", bytes);
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IllegalStateException("no PNG writer");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,6 +3,7 @@ package dev.dalle2.serve;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -126,7 +127,7 @@ final class RequestParser {
         if (!startsWith(bytes, PNG) && !startsWith(bytes, JPEG)) {
             throw ApiException.invalid(name, "invalid_image_format", "'" + name + "' must be a PNG or JPEG image");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) { // never a temporary file
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw ApiException.invalid(name, "invalid_image_format", "'" + name + "' must be a PNG or JPEG image");
