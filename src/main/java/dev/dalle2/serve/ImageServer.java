@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,7 +71,14 @@ public final class ImageServer implements AutoCloseable {
     private final ServerMetrics metrics = new ServerMetrics();
     private final FileStore files;
     private final JobQueue queue;
+    /** The page's jobs by id, kept until a while after they end. */
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    /** Event streams open now, by job id. */
+    private final Map<String, SseClient> watched = new ConcurrentHashMap<>();
+    /** The base URL each page job's {@code url} images are given under. */
+    private final Map<String, String> bases = new ConcurrentHashMap<>();
+    /** The connection checks of the requests waiting for the model now (see {@link #onDisconnect}). */
+    private final Set<Runnable> probes = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dalle2-serve-timer");
         t.setDaemon(true);
@@ -248,11 +256,6 @@ public final class ImageServer implements AutoCloseable {
         body.put("events", "/api/jobs/" + job.id() + "/events");
         ctx.status(202).contentType("application/json").result(body.toString());
     }
-
-    /** Event streams open now, by job id. */
-    private final Map<String, SseClient> watched = new ConcurrentHashMap<>();
-    /** The base URL each page job's {@code url} images are given under. */
-    private final Map<String, String> bases = new ConcurrentHashMap<>();
 
     /** A job's server-sent events: queued, progress, then done or error; the stream closing cancels the job. */
     private void events(Context ctx) throws Exception {
@@ -504,9 +507,6 @@ public final class ImageServer implements AutoCloseable {
         probes.add(probe);
         Request.addCompletionListener(request, done -> probes.remove(probe));
     }
-
-    /** The connection checks of the requests waiting for the model now (see {@link #onDisconnect}). */
-    private final java.util.Set<Runnable> probes = ConcurrentHashMap.newKeySet();
 
     private static byte[] sha256(String text) {
         try {

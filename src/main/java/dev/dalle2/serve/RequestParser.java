@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * Turns a request's fields into an {@link ImageRequest}, checking every field against the {@link Limits} with
@@ -37,8 +38,7 @@ final class RequestParser {
 
     /** The sizes a request may ask for, as {@code "WxH"}, the model's own first. */
     List<String> sizes() {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(modelSize), OPENAI_SIDES.stream().filter(s -> s > modelSize))
-                .map(s -> s + "x" + s).toList();
+        return Stream.concat(Stream.of(modelSize), OPENAI_SIDES.stream().filter(s -> s > modelSize)).map(s -> s + "x" + s).toList();
     }
 
     ImageRequest parse(Operation op, Fields f) {
